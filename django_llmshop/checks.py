@@ -1,0 +1,226 @@
+"""System checks for the ``LLMSHOP`` setting, with stable ids (``llmshop.E001`` ...).
+
+| id | problem |
+|---|---|
+| E001 | ``LLMSHOP`` is not a dict, or has keys this version does not know |
+| E002 | an endpoint has keys this version does not know |
+| E003 | an endpoint lacks ``BASE_URL``/``MODEL``, or its URL is not http(s) |
+| E004 | an endpoint's number is out of range (timeouts, retries, concurrency, prices) |
+| E005 | ``PURPOSES`` names an unknown purpose, or a purpose points at no endpoint |
+| E006 | ``PRODUCT_MODEL``/``ORDER_MODEL``/``REVIEW_MODEL`` does not name an installed model |
+| E007 | ``ADAPTER`` cannot be imported or is not a ``ShopAdapter`` |
+| E008 | a daily budget, the circuit breaker or ``RETRY_AFTER_CAP`` is invalid |
+| W001 | an API key would travel over plain http to a host that is not this machine |
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.apps import apps
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
+from django.utils.module_loading import import_string
+
+from django_llmshop.conf import DEFAULTS, ENDPOINT_DEFAULTS, PURPOSES
+
+HINT_DOCS = "See the settings reference in the django-llmshop docs."
+LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1"}
+
+
+@register(Tags.compatibility)
+def check_settings(app_configs: Iterable[Any] | None = None, **kwargs: Any) -> list[CheckMessage]:
+    raw = getattr(settings, "LLMSHOP", {})
+    if not isinstance(raw, dict):
+        return [Error("LLMSHOP must be a dict.", hint=HINT_DOCS, id="llmshop.E001")]
+    messages: list[CheckMessage] = []
+    unknown = sorted(set(raw) - set(DEFAULTS))
+    if unknown:
+        messages.append(
+            Error(
+                f"Unknown LLMSHOP keys: {', '.join(unknown)}.",
+                hint=f"Known keys: {', '.join(sorted(DEFAULTS))}. {HINT_DOCS}",
+                id="llmshop.E001",
+            )
+        )
+    merged = {**DEFAULTS, **raw}
+    endpoints = merged["ENDPOINTS"]
+    if not isinstance(endpoints, dict) or not endpoints:
+        messages.append(Error("LLMSHOP['ENDPOINTS'] must be a non-empty dict.", id="llmshop.E003"))
+        endpoints = {}
+    for alias, endpoint in endpoints.items():
+        messages.extend(_check_endpoint(alias, endpoint))
+    messages.extend(_check_purposes(merged["PURPOSES"], endpoints))
+    messages.extend(_check_models(merged))
+    messages.extend(_check_adapter(merged["ADAPTER"]))
+    messages.extend(_check_limits(merged))
+    return messages
+
+
+def _check_endpoint(alias: str, endpoint: Any) -> list[CheckMessage]:
+    where = f"LLMSHOP['ENDPOINTS'][{alias!r}]"
+    if not isinstance(endpoint, dict):
+        return [Error(f"{where} must be a dict.", id="llmshop.E003")]
+    messages: list[CheckMessage] = []
+    unknown = sorted(set(endpoint) - set(ENDPOINT_DEFAULTS))
+    if unknown:
+        messages.append(
+            Error(
+                f"{where} has unknown keys: {', '.join(unknown)}.",
+                hint=f"Known keys: {', '.join(sorted(ENDPOINT_DEFAULTS))}.",
+                id="llmshop.E002",
+            )
+        )
+    url = endpoint.get("BASE_URL")
+    parts = urlsplit(url) if isinstance(url, str) else None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        messages.append(
+            Error(
+                f"{where}['BASE_URL'] must be an http(s) URL, got {url!r}.",
+                hint="For example 'https://api.openai.com/v1' or 'http://127.0.0.1:8080/v1'.",
+                id="llmshop.E003",
+            )
+        )
+    if not isinstance(endpoint.get("MODEL"), str) or not endpoint.get("MODEL"):
+        messages.append(Error(f"{where}['MODEL'] must name a model.", id="llmshop.E003"))
+    for key, minimum in (
+        ("TIMEOUT", 0.001),
+        ("CONNECT_TIMEOUT", 0.001),
+        ("MAX_RETRIES", 0),
+        ("MAX_CONCURRENCY", 1),
+        ("PRICE_PER_MTOK_IN", 0),
+        ("PRICE_PER_MTOK_OUT", 0),
+    ):
+        value = endpoint.get(key, ENDPOINT_DEFAULTS[key])
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
+            messages.append(
+                Error(
+                    f"{where}['{key}'] must be a number >= {minimum}, got {value!r}.",
+                    id="llmshop.E004",
+                )
+            )
+    if (
+        parts is not None
+        and parts.scheme == "http"
+        and parts.hostname not in LOOPBACK_HOSTS
+        and endpoint.get("API_KEY")
+    ):
+        messages.append(
+            Warning(
+                f"{where} sends its API key over plain http to {parts.hostname}.",
+                hint="Use https, or an endpoint on this machine.",
+                id="llmshop.W001",
+            )
+        )
+    return messages
+
+
+def _check_purposes(purposes: Any, endpoints: dict[str, Any]) -> list[CheckMessage]:
+    if not isinstance(purposes, dict):
+        return [Error("LLMSHOP['PURPOSES'] must be a dict.", id="llmshop.E005")]
+    messages: list[CheckMessage] = []
+    for purpose, alias in purposes.items():
+        if purpose not in PURPOSES:
+            messages.append(
+                Error(
+                    f"LLMSHOP['PURPOSES'] names an unknown purpose {purpose!r}.",
+                    hint=f"Purposes: {', '.join(PURPOSES)}.",
+                    id="llmshop.E005",
+                )
+            )
+        elif alias is None and purpose == "embedding":
+            continue
+        elif alias not in endpoints:
+            messages.append(
+                Error(
+                    f"LLMSHOP['PURPOSES'][{purpose!r}] points at {alias!r}, "
+                    "which is not in LLMSHOP['ENDPOINTS'].",
+                    hint=f"Endpoints: {', '.join(sorted(endpoints)) or 'none'}.",
+                    id="llmshop.E005",
+                )
+            )
+    return messages
+
+
+def _check_models(merged: dict[str, Any]) -> list[CheckMessage]:
+    messages: list[CheckMessage] = []
+    for key in ("PRODUCT_MODEL", "ORDER_MODEL", "REVIEW_MODEL"):
+        value = merged[key]
+        if value is None and key != "PRODUCT_MODEL":
+            continue  # a shop without orders or reviews turns those features off
+        try:
+            apps.get_model(value, require_ready=False)
+        except (LookupError, ValueError, TypeError, AttributeError):
+            messages.append(
+                Error(
+                    f"LLMSHOP['{key}'] = {value!r} is not an installed model.",
+                    hint="Use 'app_label.ModelName', e.g. 'shop.Product'.",
+                    id="llmshop.E006",
+                )
+            )
+    return messages
+
+
+def _check_adapter(value: Any) -> list[CheckMessage]:
+    from django_llmshop.adapters import ShopAdapter
+
+    try:
+        adapter = import_string(value) if isinstance(value, str) else value
+    except ImportError as exc:
+        return [Error(f"LLMSHOP['ADAPTER'] cannot be imported: {exc}", id="llmshop.E007")]
+    if not (isinstance(adapter, type) and issubclass(adapter, ShopAdapter)):
+        return [
+            Error(
+                f"LLMSHOP['ADAPTER'] = {value!r} is not a ShopAdapter subclass.",
+                id="llmshop.E007",
+            )
+        ]
+    return []
+
+
+def _check_limits(merged: dict[str, Any]) -> list[CheckMessage]:
+    messages: list[CheckMessage] = []
+    budgets = merged["DAILY_BUDGETS"]
+    if not isinstance(budgets, dict):
+        return [Error("LLMSHOP['DAILY_BUDGETS'] must be a dict.", id="llmshop.E008")]
+    for purpose, limit in budgets.items():
+        if purpose not in PURPOSES:
+            messages.append(
+                Error(
+                    f"LLMSHOP['DAILY_BUDGETS'] names an unknown purpose {purpose!r}.",
+                    id="llmshop.E008",
+                )
+            )
+        elif limit is not None and (
+            isinstance(limit, bool) or not isinstance(limit, int | float) or limit < 0
+        ):
+            messages.append(
+                Error(
+                    f"LLMSHOP['DAILY_BUDGETS'][{purpose!r}] must be None or a number >= 0.",
+                    id="llmshop.E008",
+                )
+            )
+    breaker = merged["CIRCUIT_BREAKER"]
+    if (
+        not isinstance(breaker, dict)
+        or set(breaker) - {"FAILURE_THRESHOLD", "RESET_SECONDS"}
+        or not _positive(breaker.get("FAILURE_THRESHOLD", 5))
+        or not _positive(breaker.get("RESET_SECONDS", 30))
+    ):
+        messages.append(
+            Error(
+                "LLMSHOP['CIRCUIT_BREAKER'] takes FAILURE_THRESHOLD and RESET_SECONDS > 0.",
+                id="llmshop.E008",
+            )
+        )
+    if not _positive(merged["RETRY_AFTER_CAP"]):
+        messages.append(
+            Error("LLMSHOP['RETRY_AFTER_CAP'] must be a number > 0.", id="llmshop.E008")
+        )
+    return messages
+
+
+def _positive(value: Any) -> bool:
+    return not isinstance(value, bool) and isinstance(value, int | float) and value > 0

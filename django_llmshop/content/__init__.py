@@ -1,0 +1,1 @@
+"""The content sub-app of django-llmshop."""

@@ -1,0 +1,102 @@
+"""Core models: the LLM call log and per-purpose daily budgets."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+PURPOSE_CHOICES = [
+    ("support", _("Support chat")),
+    ("content", _("Content")),
+    ("recommend", _("Recommendations")),
+    ("embedding", _("Embeddings")),
+    ("other", _("Other")),
+]
+
+
+class LLMCall(models.Model):
+    """One call to an LLM endpoint: what it cost, how long it took, how it ended.
+
+    Never stores an API key. Prompt and reply excerpts are truncated and redacted according to
+    ``LLMSHOP["LOG_PROMPTS"]``, ``LOG_EXCERPT_CHARS`` and ``LOG_REDACT_PATTERNS``.
+    """
+
+    class Status(models.TextChoices):
+        OK = "ok", _("OK")
+        ERROR = "error", _("Error")
+
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    purpose = models.CharField(_("purpose"), max_length=20, choices=PURPOSE_CHOICES, db_index=True)
+    endpoint = models.CharField(_("endpoint"), max_length=100)
+    model = models.CharField(_("model"), max_length=200)
+    operation = models.CharField(_("operation"), max_length=20)  # chat / stream / embed
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, db_index=True)
+    error_class = models.CharField(_("error"), max_length=100, blank=True)
+    error_message = models.TextField(_("error message"), blank=True)
+    http_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    retries = models.PositiveSmallIntegerField(_("retries"), default=0)
+    prompt_tokens = models.PositiveIntegerField(_("tokens in"), default=0)
+    completion_tokens = models.PositiveIntegerField(_("tokens out"), default=0)
+    cost = models.DecimalField(_("cost"), max_digits=12, decimal_places=6, default=Decimal(0))
+    latency_ms = models.PositiveIntegerField(_("latency (ms)"), default=0)
+    ttft_ms = models.PositiveIntegerField(_("time to first token (ms)"), null=True, blank=True)
+    prompt_excerpt = models.TextField(_("prompt excerpt"), blank=True)
+    response_excerpt = models.TextField(_("reply excerpt"), blank=True)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    object_id = models.CharField(max_length=64, blank=True)
+    served_object = GenericForeignKey("content_type", "object_id")
+
+    class Meta:
+        verbose_name = _("LLM call")
+        verbose_name_plural = _("LLM calls")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["purpose", "created_at"]),
+            models.Index(fields=["content_type", "object_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.model} {self.status} ({self.latency_ms} ms)"
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+
+class Budget(models.Model):
+    """A daily spending cap for one purpose, set in admin; overrides ``DAILY_BUDGETS``."""
+
+    purpose = models.CharField(
+        _("purpose"), max_length=20, choices=PURPOSE_CHOICES[:-1], unique=True
+    )
+    daily_limit = models.DecimalField(
+        _("daily limit"),
+        max_digits=12,
+        decimal_places=4,
+        help_text=_("In the endpoints' price unit."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("budget")
+        verbose_name_plural = _("budgets")
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()}: {self.daily_limit}/day"
+
+
+def spent_today(purpose: str) -> Decimal:
+    """What calls for ``purpose`` have cost since local midnight."""
+    midnight = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    total = LLMCall.objects.filter(purpose=purpose, created_at__gte=midnight).aggregate(
+        total=Sum("cost")
+    )["total"]
+    return total or Decimal(0)

@@ -1,0 +1,1 @@
+"""The recommend sub-app of django-llmshop."""

@@ -1,0 +1,1 @@
+"""The support sub-app of django-llmshop."""

@@ -1,0 +1,11 @@
+"""App config for the support sub-app."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class SupportConfig(AppConfig):
+    name = "django_llmshop.support"
+    label = "llmshop_support"
+    verbose_name = _("Support chat")
+    default_auto_field = "django.db.models.BigAutoField"

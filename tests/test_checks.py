@@ -1,0 +1,96 @@
+"""Every system check fires on the setting it guards, and stays quiet on a good one."""
+
+import pytest
+from django.test import override_settings
+
+from django_llmshop.checks import check_settings
+
+GOOD = {"BASE_URL": "https://api.example.com/v1", "MODEL": "m"}
+
+
+def ids(llmshop):
+    with override_settings(LLMSHOP=llmshop):
+        return sorted(message.id for message in check_settings())
+
+
+def test_good_settings_pass():
+    assert ids({"ENDPOINTS": {"default": GOOD}}) == []
+
+
+def test_default_settings_pass():
+    assert ids({}) == []
+
+
+@pytest.mark.parametrize(
+    ("llmshop", "expected"),
+    [
+        ("not a dict", ["llmshop.E001"]),
+        ({"ENDPOINTS": {"default": GOOD}, "ENDPOINT": {}}, ["llmshop.E001"]),
+        ({"ENDPOINTS": {"default": {**GOOD, "TIMEOUTS": 3}}}, ["llmshop.E002"]),
+        ({"ENDPOINTS": {"default": {"MODEL": "m"}}}, ["llmshop.E003"]),
+        ({"ENDPOINTS": {"default": {**GOOD, "BASE_URL": "ftp://x/v1"}}}, ["llmshop.E003"]),
+        ({"ENDPOINTS": {"default": {**GOOD, "MODEL": ""}}}, ["llmshop.E003"]),
+        ({"ENDPOINTS": {}}, ["llmshop.E003", "llmshop.E005", "llmshop.E005", "llmshop.E005"]),
+        ({"ENDPOINTS": {"default": "http://x"}}, ["llmshop.E003"]),
+        ({"ENDPOINTS": {"default": {**GOOD, "TIMEOUT": 0}}}, ["llmshop.E004"]),
+        ({"ENDPOINTS": {"default": {**GOOD, "MAX_CONCURRENCY": "8"}}}, ["llmshop.E004"]),
+        ({"ENDPOINTS": {"default": {**GOOD, "MAX_RETRIES": -1}}}, ["llmshop.E004"]),
+        ({"ENDPOINTS": {"default": {**GOOD, "PRICE_PER_MTOK_OUT": -2}}}, ["llmshop.E004"]),
+        ({"ENDPOINTS": {"default": {**GOOD, "MAX_CONCURRENCY": True}}}, ["llmshop.E004"]),
+        ({"ENDPOINTS": {"default": GOOD}, "PURPOSES": {"support": "fast"}}, ["llmshop.E005"]),
+        ({"ENDPOINTS": {"default": GOOD}, "PURPOSES": {"translate": "default"}}, ["llmshop.E005"]),
+        ({"ENDPOINTS": {"default": GOOD}, "PURPOSES": "default"}, ["llmshop.E005"]),
+        ({"ENDPOINTS": {"default": GOOD}, "PRODUCT_MODEL": "shop.Nope"}, ["llmshop.E006"]),
+        ({"ENDPOINTS": {"default": GOOD}, "ORDER_MODEL": "nolabel"}, ["llmshop.E006"]),
+        ({"ENDPOINTS": {"default": GOOD}, "REVIEW_MODEL": 3}, ["llmshop.E006"]),
+        ({"ENDPOINTS": {"default": GOOD}, "ADAPTER": "nowhere.Adapter"}, ["llmshop.E007"]),
+        (
+            {"ENDPOINTS": {"default": GOOD}, "ADAPTER": "django_llmshop.conf.Endpoint"},
+            ["llmshop.E007"],
+        ),
+        ({"ENDPOINTS": {"default": GOOD}, "DAILY_BUDGETS": {"content": -1}}, ["llmshop.E008"]),
+        ({"ENDPOINTS": {"default": GOOD}, "DAILY_BUDGETS": {"ads": 1}}, ["llmshop.E008"]),
+        ({"ENDPOINTS": {"default": GOOD}, "DAILY_BUDGETS": 5}, ["llmshop.E008"]),
+        (
+            {"ENDPOINTS": {"default": GOOD}, "CIRCUIT_BREAKER": {"FAILURE_THRESHOLD": 0}},
+            ["llmshop.E008"],
+        ),
+        ({"ENDPOINTS": {"default": GOOD}, "CIRCUIT_BREAKER": {"RESETS": 1}}, ["llmshop.E008"]),
+        ({"ENDPOINTS": {"default": GOOD}, "RETRY_AFTER_CAP": 0}, ["llmshop.E008"]),
+        (
+            {
+                "ENDPOINTS": {
+                    "default": {**GOOD, "BASE_URL": "http://api.example.com/v1", "API_KEY": "sk-1"}
+                }
+            },
+            ["llmshop.W001"],
+        ),
+    ],
+)
+def test_bad_settings_are_reported(llmshop, expected):
+    assert ids(llmshop) == expected
+
+
+def test_key_over_http_to_this_machine_is_fine():
+    local = {"BASE_URL": "http://127.0.0.1:8080/v1", "MODEL": "m", "API_KEY": "k"}
+    assert ids({"ENDPOINTS": {"default": local}}) == []
+
+
+def test_orders_and_reviews_can_be_turned_off():
+    assert ids({"ENDPOINTS": {"default": GOOD}, "ORDER_MODEL": None, "REVIEW_MODEL": None}) == []
+
+
+def test_embedding_purpose_may_be_none_but_others_not():
+    assert ids({"ENDPOINTS": {"default": GOOD}, "PURPOSES": {"embedding": None}}) == []
+    assert ids({"ENDPOINTS": {"default": GOOD}, "PURPOSES": {"support": None}}) == ["llmshop.E005"]
+
+
+def test_checks_run_through_manage_check(capsys):
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    with (
+        override_settings(LLMSHOP={"ENDPOINTS": {"default": GOOD}, "BOGUS": 1}),
+        pytest.raises(SystemCheckError, match="llmshop.E001"),
+    ):
+        call_command("check")
