@@ -9,7 +9,7 @@
 | E005 | ``PURPOSES`` names an unknown purpose, or a purpose points at no endpoint |
 | E006 | ``PRODUCT_MODEL``/``ORDER_MODEL``/``REVIEW_MODEL`` does not name an installed model |
 | E007 | ``ADAPTER`` cannot be imported or is not a ``ShopAdapter`` |
-| E008 | a daily budget, the circuit breaker or ``RETRY_AFTER_CAP`` is invalid |
+| E008 | a daily budget, the circuit breaker, ``RETRY_AFTER_CAP`` or the log retention is invalid |
 | W001 | an API key would travel over plain http to a host that is not this machine |
 """
 
@@ -212,6 +212,14 @@ def _check_limits(merged: dict[str, Any]) -> list[CheckMessage]:
         messages.append(
             Error(
                 "LLMSHOP['CIRCUIT_BREAKER'] takes FAILURE_THRESHOLD and RESET_SECONDS > 0.",
+                id="llmshop.E008",
+            )
+        )
+    retention = merged["CALL_LOG_RETENTION_DAYS"]
+    if retention is not None and not _positive(retention):
+        messages.append(
+            Error(
+                "LLMSHOP['CALL_LOG_RETENTION_DAYS'] must be None or a number > 0.",
                 id="llmshop.E008",
             )
         )

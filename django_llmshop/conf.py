@@ -77,6 +77,8 @@ DEFAULTS: dict[str, Any] = {
         r"[\w.+-]+@[\w-]+\.[\w.-]+",  # e-mail addresses
         r"\b(?:\d[ -]?){13,19}\b",  # card-like numbers
     ],
+    # Call-log rows older than this many days are deleted by the purge_call_log task.
+    "CALL_LOG_RETENTION_DAYS": 90,
     # Languages generation and chat may use (codes as in settings.LANGUAGES).
     "LANGUAGES": ["en", "zh-hans"],
     "BRAND_VOICE": "",

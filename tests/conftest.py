@@ -10,6 +10,8 @@ import os
 
 import pytest
 
+import tests.celery_app  # noqa: F401  (the current Celery app, for .delay() in tests)
+
 REQUIRE_SERVICES = os.environ.get("LLMSHOP_REQUIRE_SERVICES") == "1"
 
 
@@ -23,3 +25,17 @@ def missing_service(reason: str) -> None:
 @pytest.fixture
 def require_service():
     return missing_service
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path):
+    """A real ``celery worker`` process (prefork, 2 processes) on the test database."""
+    from tests.worker import database_url, worker_process
+
+    if database_url() is None:
+        missing_service(
+            "a worker needs a file or server database: set LLMSHOP_TEST_SQLITE "
+            "or DATABASE_URL (scripts/test does)"
+        )
+    with worker_process(tmp_path) as process:
+        yield process

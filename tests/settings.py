@@ -1,5 +1,6 @@
 """Settings for the test suite: SQLite by default, PostgreSQL/Redis when their URLs are set."""
 
+import ast
 import os
 import sys
 from pathlib import Path
@@ -18,6 +19,8 @@ DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", "sq
 if "sqlite" in DATABASES["default"]["ENGINE"] and os.environ.get("LLMSHOP_TEST_SQLITE"):
     # A file instead of memory, so that a Celery worker process can share the test database.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["LLMSHOP_TEST_SQLITE"]}
+if "sqlite" in DATABASES["default"]["ENGINE"]:
+    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -69,7 +72,11 @@ if os.environ.get("REDIS_URL"):
         }
     }
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "memory://")
-CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_BROKER_URL") is None
+# Tests run tasks inline unless they start a real worker (tests/worker.py turns this off).
+CELERY_TASK_ALWAYS_EAGER = os.environ.get("LLMSHOP_CELERY_EAGER", "1") == "1"
+CELERY_BROKER_TRANSPORT_OPTIONS = ast.literal_eval(
+    os.environ.get("LLMSHOP_TEST_BROKER_OPTIONS", "{}")
+) or ({"visibility_timeout": 3600} if CELERY_BROKER_URL.startswith("redis") else {})
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_IGNORE_RESULT = True

@@ -94,3 +94,8 @@ def test_checks_run_through_manage_check(capsys):
         pytest.raises(SystemCheckError, match="llmshop.E001"),
     ):
         call_command("check")
+
+
+def test_call_log_retention_is_validated():
+    assert ids({"ENDPOINTS": {"default": GOOD}, "CALL_LOG_RETENTION_DAYS": 0}) == ["llmshop.E008"]
+    assert ids({"ENDPOINTS": {"default": GOOD}, "CALL_LOG_RETENTION_DAYS": None}) == []
