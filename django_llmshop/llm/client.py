@@ -1,0 +1,258 @@
+"""The synchronous client for OpenAI-compatible endpoints (chat, streaming chat, embeddings)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Generator, Mapping, Sequence
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from ._base import JSON, BaseClient, logger
+from .breaker import CircuitBreaker
+from .errors import LLMConnectionError
+from .records import CallState
+from .responses import StreamAssembler, parse_chat_response, parse_embeddings
+from .sse import SSEParser
+from .streams import ChatStream, StreamOutcome
+from .structured import check_output, output_failure, repair_payload
+from .types import CallRecord, ChatResult, StreamChunk
+
+
+class LLMClient(BaseClient):
+    """A client for one OpenAI-compatible endpoint; thread-safe, build one and reuse it.
+
+    ``on_record`` receives one :class:`CallRecord` after every call, whatever its outcome.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        api_key: str | None = None,
+        model: str = "",
+        timeout: float = 60.0,
+        connect_timeout: float = 5.0,
+        max_retries: int = 2,
+        retry_after_cap: float = 30.0,
+        max_concurrency: int | None = None,
+        breaker: CircuitBreaker | None = None,
+        headers: Mapping[str, str] | None = None,
+        on_record: Callable[[CallRecord], object] | None = None,
+        transport: httpx.BaseTransport | None = None,
+        embedding_model: str | None = None,
+    ) -> None:
+        super().__init__(
+            base_url,
+            api_key=api_key,
+            model=model,
+            timeout=timeout,
+            connect_timeout=connect_timeout,
+            max_retries=max_retries,
+            retry_after_cap=retry_after_cap,
+            max_concurrency=max_concurrency,
+            breaker=breaker,
+            headers=headers,
+            on_record=on_record,
+            embedding_model=embedding_model,
+        )
+        self._http = httpx.Client(timeout=self._timeout, limits=self._limits, transport=transport)
+        self._slots = threading.BoundedSemaphore(max_concurrency) if max_concurrency else None
+        self._sleep: Callable[[float], object] = time.sleep
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> LLMClient:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- public calls -----------------------------------------------------------------------
+
+    def chat(
+        self,
+        messages: Sequence[Mapping[str, Any]],
+        *,
+        tools: Sequence[Mapping[str, Any]] | None = None,
+        tool_choice: str | Mapping[str, Any] | None = None,
+        response_format: Mapping[str, Any] | None = None,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        extra: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> ChatResult:
+        """One chat completion. With a JSON ``response_format`` the reply is decoded and
+        validated into ``result.parsed``, after one repair request if needed."""
+        call = CallState("chat", messages, None, metadata)
+        try:
+            self._check_breaker()
+            payload = self._chat_payload(
+                messages, tools, tool_choice, response_format, max_tokens, temperature, extra,
+                stream=False,
+            )  # fmt: skip
+            first = self._complete(call, payload)
+            result, errors = check_output(first, response_format)
+            if errors:
+                second = self._complete(call, repair_payload(payload, first, errors))
+                result, errors = check_output(second, response_format)
+                if errors:
+                    raise output_failure(second, errors)
+        except BaseException as exc:
+            self._emit(self._finish(call, exc))
+            raise
+        call.result = result
+        self._emit(self._finish(call, None))
+        return result
+
+    def stream(
+        self,
+        messages: Sequence[Mapping[str, Any]],
+        *,
+        tools: Sequence[Mapping[str, Any]] | None = None,
+        tool_choice: str | Mapping[str, Any] | None = None,
+        response_format: Mapping[str, Any] | None = None,
+        max_tokens: int | None = None,
+        temperature: float | None = None,
+        extra: Mapping[str, Any] | None = None,
+        metadata: Mapping[str, Any] | None = None,
+    ) -> ChatStream:
+        """A streamed chat completion: iterate it for :class:`StreamChunk` objects."""
+        payload = self._chat_payload(
+            messages, tools, tool_choice, response_format, max_tokens, temperature, extra,
+            stream=True,
+        )  # fmt: skip
+        outcome = StreamOutcome()
+        call = CallState("stream", messages, None, metadata)
+        return ChatStream(self._stream(call, payload, response_format, outcome), outcome)
+
+    def embed(
+        self, inputs: Sequence[str], *, metadata: Mapping[str, Any] | None = None
+    ) -> list[list[float]]:
+        """One vector per input text, in order. No inputs, no request."""
+        if not inputs:
+            return []
+        call = CallState("embed", None, inputs, metadata)
+        try:
+            self._check_breaker()
+            request = self._request(call, self._embeddings_url, self._embed_payload(inputs))
+            response = self._send(call, request)
+            vectors, call.usage = parse_embeddings(self._decode(response), len(inputs))
+        except BaseException as exc:
+            self._emit(self._finish(call, exc))
+            raise
+        call.vectors = vectors
+        self._emit(self._finish(call, None))
+        return vectors
+
+    # -- internals --------------------------------------------------------------------------
+
+    def _emit(self, record: CallRecord | None) -> None:
+        if record is None or self.on_record is None:
+            return
+        try:
+            self.on_record(record)
+        except Exception:  # noqa: BLE001 - a failing call log must not fail the call it logs
+            logger.exception("on_record failed for a %s call", record.operation)
+
+    def _complete(self, call: CallState, payload: Mapping[str, JSON]) -> ChatResult:
+        response = self._send(call, self._request(call, self._chat_url, payload))
+        result = parse_chat_response(self._decode(response), self.model)
+        call.usage += result.usage
+        return result
+
+    def _send(
+        self, call: CallState, request: httpx.Request, *, stream: bool = False
+    ) -> httpx.Response:
+        """Send with retries; a streamed response comes back still holding its slot."""
+        slots = self._slots
+        while True:
+            if slots is not None:
+                slots.acquire()
+            keep_slot = False
+            cause: httpx.HTTPError | None = None
+            try:
+                call.requests += 1
+                call.attempts += 1
+                started = time.perf_counter()
+                try:
+                    response = self._http.send(request, stream=stream)
+                except httpx.HTTPError as exc:
+                    error = self._transport_error(exc)
+                    cause = exc
+                else:
+                    call.http_status = response.status_code
+                    if response.is_success:
+                        if not stream:
+                            call.ttft = time.perf_counter() - started
+                        keep_slot = stream
+                        return response
+                    try:
+                        response.read()
+                    except httpx.HTTPError:
+                        pass  # the status says enough
+                    finally:
+                        response.close()
+                    error = self._status_error(response)
+            finally:
+                if slots is not None and not keep_slot:
+                    slots.release()
+            delay = self._retry_delay(call, error)
+            if delay is None:
+                raise error from cause
+            self._sleep(delay)
+
+    def _stream(
+        self,
+        call: CallState,
+        payload: Mapping[str, JSON],
+        response_format: Mapping[str, Any] | None,
+        outcome: StreamOutcome,
+    ) -> Generator[StreamChunk, None, None]:
+        try:
+            self._check_breaker()
+            request = self._request(call, self._chat_url, payload)
+            started = False  # whether a chunk has reached the consumer
+            while True:
+                parser, assembler = SSEParser(), StreamAssembler(self.model)
+                call.assembler = assembler
+                response = self._send(call, request, stream=True)
+                try:
+                    try:
+                        for data in response.iter_bytes():
+                            for chunk in self._chunks(call, parser, assembler, data):
+                                started = True
+                                yield chunk
+                    except httpx.HTTPError as exc:
+                        if not assembler.done:  # a failure after "[DONE]" loses nothing
+                            raise self._transport_error(exc, mid_stream=True) from exc
+                    for chunk in self._chunks(call, parser, assembler, None):
+                        started = True
+                        yield chunk
+                    result = assembler.result()
+                    break
+                except LLMConnectionError as error:
+                    delay = None if started else self._retry_delay(call, error)
+                    if delay is None:
+                        raise
+                finally:
+                    response.close()
+                    if self._slots is not None:
+                        self._slots.release()
+                self._sleep(delay)
+            result, errors = check_output(result, response_format)
+            if errors:
+                raise output_failure(result, errors)
+        except BaseException as exc:
+            self._emit(self._finish(call, exc))
+            raise
+        outcome.result = call.result = result
+        self._emit(self._finish(call, None))
