@@ -1,0 +1,57 @@
+"""Run the fake OpenAI-compatible server in the foreground: python -m django_llmshop.testing."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from typing import Any
+
+from django_llmshop.testing.replies import Reply
+from django_llmshop.testing.server import FakeLLMServer
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m django_llmshop.testing",
+        description="A fake OpenAI-compatible server that echoes the last user message.",
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8081, help="0 picks a free port")
+    parser.add_argument("--model", default="fake-model")
+    parser.add_argument("--embedding-dim", type=int, default=64)
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds before every answer")
+    parser.add_argument("--ttft", type=float, default=0.0, help="seconds to the first token")
+    parser.add_argument("--token-delay", type=float, default=0.0, help="seconds between tokens")
+    parser.add_argument("--reply", help="answer this text instead of echoing")
+    args = parser.parse_args(argv)
+
+    timing = {"ttft": args.ttft, "token_delay": args.token_delay}
+    default = Reply.text(args.reply, **timing) if args.reply is not None else Reply.echo(**timing)
+    server = FakeLLMServer(
+        model=args.model,
+        latency=args.latency,
+        embedding_dim=args.embedding_dim,
+        default=default,
+        host=args.host,
+        port=args.port,
+    )
+    done = threading.Event()
+
+    def on_sigterm(signum: int, frame: Any) -> None:
+        done.set()
+
+    signal.signal(signal.SIGTERM, on_sigterm)
+    with server:
+        print(server.base_url, flush=True)
+        print(f"Fake LLM server, model {server.model!r}; Ctrl-C stops it.", file=sys.stderr)
+        with contextlib.suppress(KeyboardInterrupt):
+            done.wait()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
