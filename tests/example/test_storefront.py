@@ -133,3 +133,11 @@ def test_product_text_is_escaped(demo_shop: StringIO, client: Client) -> None:
     html = client.get(product.get_absolute_url()).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_storefront_speaks_simplified_chinese(demo_shop: StringIO, client: Client) -> None:
+    response = client.get(reverse("shop:catalog"), headers={"Accept-Language": "zh-hans"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "全部商品" in html
+    assert "搜索商品" in html
