@@ -354,7 +354,7 @@ def test_result_before_the_end_is_an_error():
     s = h.client.stream(MESSAGES)
     next(s)
     with pytest.raises(LLMError, match="not finished"):
-        s.result
+        _ = s.result
     s.close()
 
 
