@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractUser
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +23,9 @@ from shop.demo_data.pages import PAGES, read_page
 from shop.demo_data.reviews import reviews_for_product
 from shop.demo_data.specs import OrderSpec, ShopperSpec
 from shop.models import Category, Order, OrderItem, Page, Product, Review
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 class Command(BaseCommand):
@@ -148,7 +150,7 @@ class Command(BaseCommand):
             for order in shopper.orders:
                 self.load_order(user, shopper, order, products)
 
-    def load_shopper(self, shopper: ShopperSpec) -> AbstractUser:
+    def load_shopper(self, shopper: ShopperSpec) -> User:
         user, created = get_user_model().objects.get_or_create(
             username=shopper.username,
             defaults={
@@ -164,7 +166,7 @@ class Command(BaseCommand):
 
     def load_order(
         self,
-        user: AbstractUser,
+        user: User,
         shopper: ShopperSpec,
         spec: OrderSpec,
         products: dict[str, Product],
