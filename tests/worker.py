@@ -59,7 +59,11 @@ def worker_process(
         folder = tmp_path / "broker"
         folder.mkdir(parents=True, exist_ok=True)
         broker = "filesystem://"
-        transport_options = {"data_folder_in": str(folder), "data_folder_out": str(folder)}
+        transport_options = {
+            "data_folder_in": str(folder),
+            "data_folder_out": str(folder),
+            "control_folder": str(folder / "control"),
+        }
     child_env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "tests.settings",
