@@ -10,11 +10,13 @@
 | E006 | ``PRODUCT_MODEL``/``ORDER_MODEL``/``REVIEW_MODEL`` does not name an installed model |
 | E007 | ``ADAPTER`` cannot be imported or is not a ``ShopAdapter`` |
 | E008 | a daily budget, the circuit breaker, ``RETRY_AFTER_CAP`` or the log retention is invalid |
+| E009 | the call-log settings (``LOG_EXCERPT_CHARS``, ``LOG_REDACT_PATTERNS``) are invalid |
 | W001 | an API key would travel over plain http to a host that is not this machine |
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlsplit
@@ -52,7 +54,10 @@ def check_settings(app_configs: Iterable[Any] | None = None, **kwargs: Any) -> l
         endpoints = {}
     for alias, endpoint in endpoints.items():
         messages.extend(_check_endpoint(alias, endpoint))
-    messages.extend(_check_purposes(merged["PURPOSES"], endpoints))
+    purposes = merged["PURPOSES"]
+    if isinstance(purposes, dict):  # merged over the defaults, as the settings object does
+        purposes = {**DEFAULTS["PURPOSES"], **purposes}
+    messages.extend(_check_purposes(purposes, endpoints))
     messages.extend(_check_models(merged))
     messages.extend(_check_adapter(merged["ADAPTER"]))
     messages.extend(_check_limits(merged))
@@ -85,22 +90,30 @@ def _check_endpoint(alias: str, endpoint: Any) -> list[CheckMessage]:
         )
     if not isinstance(endpoint.get("MODEL"), str) or not endpoint.get("MODEL"):
         messages.append(Error(f"{where}['MODEL'] must name a model.", id="llmshop.E003"))
-    for key, minimum in (
-        ("TIMEOUT", 0.001),
-        ("CONNECT_TIMEOUT", 0.001),
-        ("MAX_RETRIES", 0),
-        ("MAX_CONCURRENCY", 1),
-        ("PRICE_PER_MTOK_IN", 0),
-        ("PRICE_PER_MTOK_OUT", 0),
+    for key, minimum, kinds in (
+        ("TIMEOUT", 0.001, int | float),
+        ("CONNECT_TIMEOUT", 0.001, int | float),
+        ("MAX_RETRIES", 0, int),
+        ("MAX_CONCURRENCY", 1, int),
+        ("PRICE_PER_MTOK_IN", 0, int | float),
+        ("PRICE_PER_MTOK_OUT", 0, int | float),
     ):
         value = endpoint.get(key, ENDPOINT_DEFAULTS[key])
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
+        if isinstance(value, bool) or not isinstance(value, kinds) or value < minimum:
+            kind = "a whole number" if kinds is int else "a number"
             messages.append(
                 Error(
-                    f"{where}['{key}'] must be a number >= {minimum}, got {value!r}.",
+                    f"{where}['{key}'] must be {kind} >= {minimum}, got {value!r}.",
                     id="llmshop.E004",
                 )
             )
+    headers = endpoint.get("HEADERS", {})
+    if not isinstance(headers, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in headers.items()
+    ):
+        messages.append(
+            Error(f"{where}['HEADERS'] must map header names to strings.", id="llmshop.E004")
+        )
     if (
         parts is not None
         and parts.scheme == "http"
@@ -223,6 +236,31 @@ def _check_limits(merged: dict[str, Any]) -> list[CheckMessage]:
                 id="llmshop.E008",
             )
         )
+    excerpt_chars = merged["LOG_EXCERPT_CHARS"]
+    if isinstance(excerpt_chars, bool) or not isinstance(excerpt_chars, int) or excerpt_chars < 0:
+        messages.append(
+            Error("LLMSHOP['LOG_EXCERPT_CHARS'] must be a whole number >= 0.", id="llmshop.E009")
+        )
+    patterns = merged["LOG_REDACT_PATTERNS"]
+    if not isinstance(patterns, list | tuple):
+        messages.append(
+            Error(
+                "LLMSHOP['LOG_REDACT_PATTERNS'] must be a list of regular expressions.",
+                id="llmshop.E009",
+            )
+        )
+    else:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except (re.error, TypeError) as exc:
+                messages.append(
+                    Error(
+                        f"LLMSHOP['LOG_REDACT_PATTERNS'] has an invalid regular "
+                        f"expression {pattern!r}: {exc}.",
+                        id="llmshop.E009",
+                    )
+                )
     if not _positive(merged["RETRY_AFTER_CAP"]):
         messages.append(
             Error("LLMSHOP['RETRY_AFTER_CAP'] must be a number > 0.", id="llmshop.E008")

@@ -38,6 +38,16 @@ def test_default_settings_pass():
         ({"ENDPOINTS": {"default": {**GOOD, "PRICE_PER_MTOK_OUT": -2}}}, ["llmshop.E004"]),
         ({"ENDPOINTS": {"default": {**GOOD, "MAX_CONCURRENCY": True}}}, ["llmshop.E004"]),
         ({"ENDPOINTS": {"default": GOOD}, "PURPOSES": {"support": "fast"}}, ["llmshop.E005"]),
+        # purposes left out fall back to "default", which must then exist
+        (
+            {"ENDPOINTS": {"fast": GOOD}, "PURPOSES": {"support": "fast"}},
+            ["llmshop.E005", "llmshop.E005"],
+        ),
+        ({"ENDPOINTS": {"default": {**GOOD, "MAX_RETRIES": 2.5}}}, ["llmshop.E004"]),
+        ({"ENDPOINTS": {"default": {**GOOD, "HEADERS": {"X-Key": 3}}}}, ["llmshop.E004"]),
+        ({"ENDPOINTS": {"default": GOOD}, "LOG_REDACT_PATTERNS": ["(unclosed"]}, ["llmshop.E009"]),
+        ({"ENDPOINTS": {"default": GOOD}, "LOG_REDACT_PATTERNS": "secret"}, ["llmshop.E009"]),
+        ({"ENDPOINTS": {"default": GOOD}, "LOG_EXCERPT_CHARS": -1}, ["llmshop.E009"]),
         ({"ENDPOINTS": {"default": GOOD}, "PURPOSES": {"translate": "default"}}, ["llmshop.E005"]),
         ({"ENDPOINTS": {"default": GOOD}, "PURPOSES": "default"}, ["llmshop.E005"]),
         ({"ENDPOINTS": {"default": GOOD}, "PRODUCT_MODEL": "shop.Nope"}, ["llmshop.E006"]),
