@@ -93,6 +93,9 @@ class BaseClient:
             self._headers["Authorization"] = f"Bearer {self._api_key}"
         self._random: Callable[[], float] = random.random
 
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._record_url} model={self.model!r}>"
+
     # -- requests -------------------------------------------------------------------------
 
     def _chat_payload(

@@ -12,7 +12,7 @@ import httpx
 
 from ._base import JSON, BaseClient, logger
 from .breaker import CircuitBreaker
-from .errors import LLMConnectionError
+from .errors import LLMConnectionError, LLMError
 from .records import CallState
 from .responses import StreamAssembler, parse_chat_response, parse_embeddings
 from .sse import SSEParser
@@ -173,6 +173,8 @@ class LLMClient(BaseClient):
         self, call: CallState, request: httpx.Request, *, stream: bool = False
     ) -> httpx.Response:
         """Send with retries; a streamed response comes back still holding its slot."""
+        if self._http.is_closed:
+            raise LLMError("the LLM client is closed")
         slots = self._slots
         while True:
             if slots is not None:

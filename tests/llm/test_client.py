@@ -706,6 +706,14 @@ def test_context_manager_closes_the_client():
     assert client._http.is_closed
 
 
+def test_a_closed_client_raises_an_llm_error():
+    client = LLMClient("http://llm.test/v1", api_key=KEY, transport=Endpoint(chat()).transport)
+    client.close()
+    with pytest.raises(LLMError, match="closed"):
+        client.chat(MESSAGES)
+    assert KEY not in repr(client)
+
+
 @pytest.mark.parametrize("url", ["llm.test/v1", "ftp://llm.test", ""])
 def test_base_url_must_be_http(url):
     with pytest.raises(ValueError, match="base_url"):
