@@ -172,7 +172,8 @@ def write_call_record(record: CallRecord) -> LLMCall:
     )
 
 
-_awrite_call_record = sync_to_async(write_call_record, thread_sensitive=False)
+# One thread for all writes: SQLite allows one writer, and Django connections are per thread.
+_awrite_call_record = sync_to_async(write_call_record, thread_sensitive=True)
 
 
 async def awrite_call_record(record: CallRecord) -> None:
@@ -261,7 +262,7 @@ class AsyncPurposeLLM(PurposeLLM):
         obj: models.Model | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        await sync_to_async(check_budget, thread_sensitive=False)(self.purpose)
+        await sync_to_async(check_budget, thread_sensitive=True)(self.purpose)
         return await self.aclient.chat(messages, metadata=self._metadata(obj), **kwargs)
 
 
