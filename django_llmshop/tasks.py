@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from celery import shared_task
 from django.utils import timezone
@@ -11,7 +11,7 @@ from django_llmshop.conf import llmshop_settings
 from django_llmshop.models import LLMCall
 
 
-def purge_call_log(now: timezone.datetime | None = None) -> int:
+def purge_call_log(now: datetime | None = None) -> int:
     """Delete call-log rows older than ``CALL_LOG_RETENTION_DAYS``; returns how many went."""
     days = llmshop_settings.CALL_LOG_RETENTION_DAYS
     if days is None:
