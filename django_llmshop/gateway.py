@@ -23,7 +23,7 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import close_old_connections, models
 
 from django_llmshop.conf import Endpoint, llmshop_settings, on_reload
 from django_llmshop.llm import (
@@ -248,6 +248,8 @@ class AsyncPurposeLLM(PurposeLLM):
         if self._aclient is not None:
             await self._aclient.aclose()
             self._aclient = None
+        # The call log was written from a helper thread; release its connection like a request.
+        await sync_to_async(close_old_connections, thread_sensitive=True)()
 
     @property
     def aclient(self) -> AsyncLLMClient:

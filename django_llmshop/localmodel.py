@@ -76,6 +76,29 @@ def server_command(
     ]  # fmt: skip
 
 
+def server_environment() -> dict[str, str]:
+    """This process's environment minus what llama_cpp.server would read as its own settings.
+
+    Its settings come from environment variables too (``PORT``, ``HOST``, ``MODEL`` ...), and a
+    ``PORT`` meant for the web server would otherwise override ``--port``.
+    """
+    return {k: v for k, v in os.environ.items() if k.upper() not in SERVER_ENV_KEYS}
+
+
+SERVER_ENV_KEYS = {
+    "HOST",
+    "PORT",
+    "MODEL",
+    "MODEL_ALIAS",
+    "N_CTX",
+    "N_THREADS",
+    "CONFIG_FILE",
+    "CHAT_FORMAT",
+    "API_KEY",
+    "INTERRUPT_REQUESTS",
+}
+
+
 def wait_until_ready(
     base_url: str, timeout: float = 120.0, process: subprocess.Popen[bytes] | None = None
 ) -> None:
@@ -126,7 +149,11 @@ class LocalModelServer:
         command = server_command(host=self.host, port=self.port, threads=self.threads)
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         self.process = subprocess.Popen(
-            command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=server_environment(),
+            start_new_session=True,
         )
         try:
             wait_until_ready(self.base_url, timeout, self.process)

@@ -15,6 +15,7 @@ from django_llmshop.localmodel import (
     gguf_path,
     server_available,
     server_command,
+    server_environment,
 )
 
 
@@ -62,6 +63,7 @@ class Command(BaseCommand):
             f"http://{options['host']}:{options['port']}/v1 — Ctrl-C stops it."
         )
         # Replace this process so that signals reach the server directly.
+        env = server_environment()
         if os.name == "posix":
-            os.execv(command[0], command)
-        subprocess.call(command)
+            os.execve(command[0], command, env)
+        subprocess.call(command, env=env)
