@@ -13,7 +13,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = BASE_DIR / "var"
+VAR_DIR = Path(os.environ.get("EXAMPLE_VAR_DIR") or BASE_DIR / "var")
 
 
 def env_flag(name: str, default: str) -> bool:
@@ -84,7 +84,7 @@ TEMPLATES = [
 
 # --- Data -------------------------------------------------------------------------------------
 
-VAR_DIR.mkdir(exist_ok=True)
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
@@ -118,6 +118,7 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_broker_out),
         "processed_folder": str(_broker_processed),
         "store_processed": False,
+        "control_folder": str(VAR_DIR / "broker" / "control"),
     }
 elif CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
     # Longer than the longest task, or Redis hands an unacknowledged task to a second worker.
