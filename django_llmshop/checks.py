@@ -11,6 +11,7 @@
 | E007 | ``ADAPTER`` cannot be imported or is not a ``ShopAdapter`` |
 | E008 | a daily budget, the circuit breaker, ``RETRY_AFTER_CAP`` or the log retention is invalid |
 | E009 | the call-log settings (``LOG_EXCERPT_CHARS``, ``LOG_REDACT_PATTERNS``) are invalid |
+| E010 | ``ALLOWED_LINK_HOSTS`` is not a list of host names |
 | W001 | an API key would travel over plain http to a host that is not this machine |
 """
 
@@ -234,6 +235,17 @@ def _check_limits(merged: dict[str, Any]) -> list[CheckMessage]:
             Error(
                 "LLMSHOP['CALL_LOG_RETENTION_DAYS'] must be None or a number > 0.",
                 id="llmshop.E008",
+            )
+        )
+    link_hosts = merged["ALLOWED_LINK_HOSTS"]
+    if not isinstance(link_hosts, list | tuple) or not all(
+        isinstance(host, str) and host and "/" not in host for host in link_hosts
+    ):
+        messages.append(
+            Error(
+                "LLMSHOP['ALLOWED_LINK_HOSTS'] must be a list of host names, e.g. "
+                "['shop.example.com'].",
+                id="llmshop.E010",
             )
         )
     excerpt_chars = merged["LOG_EXCERPT_CHARS"]

@@ -79,6 +79,8 @@ DEFAULTS: dict[str, Any] = {
     ],
     # Call-log rows older than this many days are deleted by the purge_call_log task.
     "CALL_LOG_RETENTION_DAYS": 90,
+    # Hosts that links in model output may point at (relative links are always kept).
+    "ALLOWED_LINK_HOSTS": [],
     # Languages generation and chat may use (codes as in settings.LANGUAGES).
     "LANGUAGES": ["en", "zh-hans"],
     "BRAND_VOICE": "",

@@ -48,6 +48,14 @@ def test_default_settings_pass():
         ({"ENDPOINTS": {"default": GOOD}, "LOG_REDACT_PATTERNS": ["(unclosed"]}, ["llmshop.E009"]),
         ({"ENDPOINTS": {"default": GOOD}, "LOG_REDACT_PATTERNS": "secret"}, ["llmshop.E009"]),
         ({"ENDPOINTS": {"default": GOOD}, "LOG_EXCERPT_CHARS": -1}, ["llmshop.E009"]),
+        (
+            {"ENDPOINTS": {"default": GOOD}, "ALLOWED_LINK_HOSTS": "shop.example.com"},
+            ["llmshop.E010"],
+        ),
+        (
+            {"ENDPOINTS": {"default": GOOD}, "ALLOWED_LINK_HOSTS": ["https://shop.example.com/"]},
+            ["llmshop.E010"],
+        ),
         ({"ENDPOINTS": {"default": GOOD}, "PURPOSES": {"translate": "default"}}, ["llmshop.E005"]),
         ({"ENDPOINTS": {"default": GOOD}, "PURPOSES": "default"}, ["llmshop.E005"]),
         ({"ENDPOINTS": {"default": GOOD}, "PRODUCT_MODEL": "shop.Nope"}, ["llmshop.E006"]),
