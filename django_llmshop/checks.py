@@ -12,6 +12,7 @@
 | E008 | a daily budget, the circuit breaker, ``RETRY_AFTER_CAP`` or the log retention is invalid |
 | E009 | the call-log settings (``LOG_EXCERPT_CHARS``, ``LOG_REDACT_PATTERNS``) are invalid |
 | E010 | ``ALLOWED_LINK_HOSTS`` is not a list of host names |
+| E011 | ``PRODUCT_FIELDS``/``REVIEW_FIELDS`` name unknown roles or fields; bad ``CURRENCY`` |
 | W001 | an API key would travel over plain http to a host that is not this machine |
 """
 
@@ -60,6 +61,7 @@ def check_settings(app_configs: Iterable[Any] | None = None, **kwargs: Any) -> l
         purposes = {**DEFAULTS["PURPOSES"], **purposes}
     messages.extend(_check_purposes(purposes, endpoints))
     messages.extend(_check_models(merged))
+    messages.extend(_check_field_maps(merged))
     messages.extend(_check_adapter(merged["ADAPTER"]))
     messages.extend(_check_limits(merged))
     return messages
@@ -174,6 +176,52 @@ def _check_models(merged: dict[str, Any]) -> list[CheckMessage]:
                     id="llmshop.E006",
                 )
             )
+    return messages
+
+
+def _check_field_maps(merged: dict[str, Any]) -> list[CheckMessage]:
+    messages: list[CheckMessage] = []
+    for key, model_key in (("PRODUCT_FIELDS", "PRODUCT_MODEL"), ("REVIEW_FIELDS", "REVIEW_MODEL")):
+        raw = merged[key]
+        if not isinstance(raw, dict):
+            messages.append(Error(f"LLMSHOP['{key}'] must be a dict.", id="llmshop.E011"))
+            continue
+        unknown = sorted(set(raw) - set(DEFAULTS[key]))
+        if unknown:
+            messages.append(
+                Error(
+                    f"LLMSHOP['{key}'] has unknown roles: {', '.join(unknown)}.",
+                    hint=f"Roles: {', '.join(DEFAULTS[key])}.",
+                    id="llmshop.E011",
+                )
+            )
+        try:
+            model = apps.get_model(merged[model_key], require_ready=False)
+        except (LookupError, ValueError, TypeError, AttributeError):
+            continue  # reported by E006
+        fields = {**DEFAULTS[key], **raw}
+        for role, name in fields.items():
+            if name is None or role in unknown:
+                continue
+            first = str(name).split("__")[0]
+            if not any(f.name == first for f in model._meta.get_fields()) and not hasattr(
+                model, first
+            ):
+                messages.append(
+                    Error(
+                        f"LLMSHOP['{key}'][{role!r}] = {name!r}: {model._meta.label} has no "
+                        f"field {first!r}.",
+                        hint="Map the role to one of the model's fields, or to None.",
+                        id="llmshop.E011",
+                    )
+                )
+    currency = merged["CURRENCY"]
+    if not (isinstance(currency, str) and len(currency) == 3 and currency.isalpha()):
+        messages.append(
+            Error(
+                "LLMSHOP['CURRENCY'] must be a three-letter code such as 'USD'.", id="llmshop.E011"
+            )
+        )
     return messages
 
 

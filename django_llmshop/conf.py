@@ -63,6 +63,24 @@ DEFAULTS: dict[str, Any] = {
     "ORDER_MODEL": "shop.Order",
     "REVIEW_MODEL": "shop.Review",
     "ADAPTER": "django_llmshop.adapters.ShopAdapter",
+    # Which field of PRODUCT_MODEL plays each role ("category__name" follows a relation; None:
+    # the shop has no such field). Text roles are the ones content generation may write.
+    "PRODUCT_FIELDS": {
+        "name": "name",
+        "category": "category",
+        "price": "price",
+        "currency": "currency",
+        "attributes": "attributes",
+        "stock": "stock",
+        "is_active": "is_active",
+        "description": "description",
+        "seo_title": "seo_title",
+        "seo_description": "seo_description",
+    },
+    # Fields of REVIEW_MODEL: the relation to the product, and the review's text and rating.
+    "REVIEW_FIELDS": {"product": "product", "rating": "rating", "title": "title", "body": "body"},
+    # Currency of prices when the product model has no currency field.
+    "CURRENCY": "USD",
     # Waiting longer than this for a 429's Retry-After fails the call at once instead.
     "RETRY_AFTER_CAP": 30.0,
     # Consecutive failed calls that open an endpoint's circuit, and how long it stays open.
@@ -85,6 +103,9 @@ DEFAULTS: dict[str, Any] = {
     "LANGUAGES": ["en", "zh-hans"],
     "BRAND_VOICE": "",
 }
+
+#: Dict settings whose user value is merged over the default instead of replacing it.
+MERGED_DICTS = ("PURPOSES", "DAILY_BUDGETS", "CIRCUIT_BREAKER", "PRODUCT_FIELDS", "REVIEW_FIELDS")
 
 #: Keys whose values are import strings, resolved once per reload.
 IMPORT_STRINGS = ("ADAPTER",)
@@ -135,7 +156,7 @@ class LLMShopSettings:
     def _load(self) -> None:
         merged = copy.deepcopy(DEFAULTS)
         for key, value in self.user_settings.items():
-            if key in ("PURPOSES", "DAILY_BUDGETS", "CIRCUIT_BREAKER") and isinstance(value, dict):
+            if key in MERGED_DICTS and isinstance(value, dict):
                 merged[key] = {**merged[key], **value}
             else:
                 merged[key] = value

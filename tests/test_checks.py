@@ -48,6 +48,14 @@ def test_default_settings_pass():
         ({"ENDPOINTS": {"default": GOOD}, "LOG_REDACT_PATTERNS": ["(unclosed"]}, ["llmshop.E009"]),
         ({"ENDPOINTS": {"default": GOOD}, "LOG_REDACT_PATTERNS": "secret"}, ["llmshop.E009"]),
         ({"ENDPOINTS": {"default": GOOD}, "LOG_EXCERPT_CHARS": -1}, ["llmshop.E009"]),
+        ({"ENDPOINTS": {"default": GOOD}, "PRODUCT_FIELDS": {"title": "name"}}, ["llmshop.E011"]),
+        (
+            {"ENDPOINTS": {"default": GOOD}, "PRODUCT_FIELDS": {"description": "blurb"}},
+            ["llmshop.E011"],
+        ),
+        ({"ENDPOINTS": {"default": GOOD}, "REVIEW_FIELDS": {"body": "text"}}, ["llmshop.E011"]),
+        ({"ENDPOINTS": {"default": GOOD}, "PRODUCT_FIELDS": []}, ["llmshop.E011"]),
+        ({"ENDPOINTS": {"default": GOOD}, "CURRENCY": "dollars"}, ["llmshop.E011"]),
         (
             {"ENDPOINTS": {"default": GOOD}, "ALLOWED_LINK_HOSTS": "shop.example.com"},
             ["llmshop.E010"],
@@ -117,3 +125,8 @@ def test_checks_run_through_manage_check(capsys):
 def test_call_log_retention_is_validated():
     assert ids({"ENDPOINTS": {"default": GOOD}, "CALL_LOG_RETENTION_DAYS": 0}) == ["llmshop.E008"]
     assert ids({"ENDPOINTS": {"default": GOOD}, "CALL_LOG_RETENTION_DAYS": None}) == []
+
+
+def test_field_roles_may_follow_relations_or_be_turned_off():
+    fields = {"category": "category__name", "seo_title": None, "seo_description": None}
+    assert ids({"ENDPOINTS": {"default": GOOD}, "PRODUCT_FIELDS": fields}) == []
