@@ -30,6 +30,9 @@ def check_output(
     errors: list[str] = []
     if kind == "json_object" and not isinstance(value, dict):
         errors.append("$: expected a JSON object")
+    elif kind == "json_object" and isinstance(response_format.get("schema"), Mapping):
+        # llama.cpp's form: the server turns the schema into a grammar; we still check it.
+        errors = validation_errors(value, response_format["schema"])
     elif kind == "json_schema":
         spec = response_format.get("json_schema")
         schema = spec.get("schema") if isinstance(spec, Mapping) else None

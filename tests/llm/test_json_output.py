@@ -133,3 +133,31 @@ def test_boolean_schemas_and_unknown_keywords():
 def test_error_list_is_capped():
     schema = {"type": "array", "items": {"type": "string"}}
     assert len(validation_errors(list(range(50)), schema)) == 5
+
+
+def test_json_object_with_a_schema_is_validated_too():
+    from django_llmshop.llm.structured import check_output
+    from django_llmshop.llm.types import ChatResult, Usage
+
+    schema = {
+        "type": "object",
+        "properties": {"headline": {"type": "string", "maxLength": 30}},
+        "required": ["headline"],
+    }
+    fmt = {"type": "json_object", "schema": schema}
+    good = ChatResult(
+        text='{"headline": "Cold for 24 hours"}',
+        tool_calls=[],
+        usage=Usage(),
+        finish_reason="stop",
+        model="m",
+    )
+    bad = ChatResult(
+        text='{"headline": "' + "x" * 31 + '"}',
+        tool_calls=[],
+        usage=Usage(),
+        finish_reason="stop",
+        model="m",
+    )
+    assert check_output(good, fmt)[1] == []
+    assert check_output(bad, fmt)[1]
