@@ -7,12 +7,13 @@
 | E003 | an endpoint lacks ``BASE_URL``/``MODEL``, or its URL is not http(s) |
 | E004 | an endpoint's number is out of range (timeouts, retries, concurrency, prices) |
 | E005 | ``PURPOSES`` names an unknown purpose, or a purpose points at no endpoint |
-| E006 | ``PRODUCT_MODEL``/``ORDER_MODEL``/``REVIEW_MODEL`` does not name an installed model |
+| E006 | ``PRODUCT_MODEL``/``ORDER_MODEL``/``REVIEW_MODEL``/``PAGE_MODEL`` is not an installed model |
 | E007 | ``ADAPTER`` cannot be imported or is not a ``ShopAdapter`` |
 | E008 | a daily budget, the circuit breaker, ``RETRY_AFTER_CAP`` or the log retention is invalid |
 | E009 | the call-log settings (``LOG_EXCERPT_CHARS``, ``LOG_REDACT_PATTERNS``) are invalid |
 | E010 | ``ALLOWED_LINK_HOSTS`` is not a list of host names |
 | E011 | ``PRODUCT_FIELDS``/``REVIEW_FIELDS`` name unknown roles or fields; bad ``CURRENCY`` |
+| E012 | a support chat setting (``CHAT_...``) is out of range or of the wrong type |
 | W001 | an API key would travel over plain http to a host that is not this machine |
 """
 
@@ -63,6 +64,7 @@ def check_settings(app_configs: Iterable[Any] | None = None, **kwargs: Any) -> l
     messages.extend(_check_models(merged))
     messages.extend(_check_field_maps(merged))
     messages.extend(_check_adapter(merged["ADAPTER"]))
+    messages.extend(_check_chat(merged))
     messages.extend(_check_limits(merged))
     return messages
 
@@ -162,10 +164,10 @@ def _check_purposes(purposes: Any, endpoints: dict[str, Any]) -> list[CheckMessa
 
 def _check_models(merged: dict[str, Any]) -> list[CheckMessage]:
     messages: list[CheckMessage] = []
-    for key in ("PRODUCT_MODEL", "ORDER_MODEL", "REVIEW_MODEL"):
+    for key in ("PRODUCT_MODEL", "ORDER_MODEL", "REVIEW_MODEL", "PAGE_MODEL"):
         value = merged[key]
         if value is None and key != "PRODUCT_MODEL":
-            continue  # a shop without orders or reviews turns those features off
+            continue  # a shop without orders, reviews or pages turns those features off
         try:
             apps.get_model(value, require_ready=False)
         except (LookupError, ValueError, TypeError, AttributeError):
@@ -330,3 +332,45 @@ def _check_limits(merged: dict[str, Any]) -> list[CheckMessage]:
 
 def _positive(value: Any) -> bool:
     return not isinstance(value, bool) and isinstance(value, int | float) and value > 0
+
+
+CHAT_COUNTS = (
+    "CHAT_MAX_MESSAGE_CHARS",
+    "CHAT_RATE_LIMIT_PER_SESSION",
+    "CHAT_RATE_LIMIT_PER_IP",
+    "CHAT_RATE_LIMIT_WINDOW",
+    "CHAT_HISTORY_CHARS",
+    "CHAT_MAX_TOOL_STEPS",
+    "CHAT_MAX_REPLY_TOKENS",
+    "CHAT_RETRIEVAL_TOP_K",
+)
+
+
+def _check_chat(merged: dict[str, Any]) -> list[CheckMessage]:
+    messages: list[CheckMessage] = []
+    for key in CHAT_COUNTS:
+        value = merged[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            messages.append(
+                Error(
+                    f"LLMSHOP['{key}'] must be a whole number >= 1, got {value!r}.",
+                    id="llmshop.E012",
+                )
+            )
+    queue = merged["CHAT_QUEUE"]
+    if queue is not None and (not isinstance(queue, str) or not queue):
+        messages.append(
+            Error("LLMSHOP['CHAT_QUEUE'] must be None or a queue name.", id="llmshop.E012")
+        )
+    url = merged["CHAT_STREAM_REDIS_URL"]
+    if url is not None and (
+        not isinstance(url, str) or urlsplit(url).scheme not in ("redis", "rediss", "unix")
+    ):
+        messages.append(
+            Error(
+                "LLMSHOP['CHAT_STREAM_REDIS_URL'] must be None or a redis:// URL.",
+                hint="For example 'redis://127.0.0.1:6379/0'.",
+                id="llmshop.E012",
+            )
+        )
+    return messages

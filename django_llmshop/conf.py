@@ -102,6 +102,26 @@ DEFAULTS: dict[str, Any] = {
     # Languages generation and chat may use (codes as in settings.LANGUAGES).
     "LANGUAGES": ["en", "zh-hans"],
     "BRAND_VOICE": "",
+    # --- support chat ---
+    # The host model holding help pages (policies, FAQ) that the chat answers from (None: none).
+    "PAGE_MODEL": "shop.Page",
+    # Longest shopper message accepted, in characters; a longer one gets HTTP 413.
+    "CHAT_MAX_MESSAGE_CHARS": 2000,
+    # Messages a shopper may send per window, per session (or user) and per IP address.
+    "CHAT_RATE_LIMIT_PER_SESSION": 20,
+    "CHAT_RATE_LIMIT_PER_IP": 60,
+    "CHAT_RATE_LIMIT_WINDOW": 60,
+    # Celery queue of the reply task (None: the default queue); serve it with a threads pool.
+    "CHAT_QUEUE": None,
+    # Redis URL of the token stream buffer (None: streams go through the database).
+    "CHAT_STREAM_REDIS_URL": None,
+    # Characters of earlier messages sent along with each question (oldest dropped first).
+    "CHAT_HISTORY_CHARS": 6000,
+    # Rounds of tool calls before the model must answer, and the longest reply in tokens.
+    "CHAT_MAX_TOOL_STEPS": 4,
+    "CHAT_MAX_REPLY_TOKENS": 800,
+    # Knowledge passages retrieved for each question.
+    "CHAT_RETRIEVAL_TOP_K": 4,
 }
 
 #: Dict settings whose user value is merged over the default instead of replacing it.
