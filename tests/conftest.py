@@ -64,6 +64,9 @@ def browser():
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
     if executable is None:
         missing_service("Chromium is not installed: apt-get install chromium")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls that tests make
+    # meanwhile are ordinary sync calls, so Django's async-safety guard is lifted for them.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=BROWSER_ARGS)
         yield browser
