@@ -1,0 +1,37 @@
+"""The llmshop_eval_recommendations management command."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from .synthetic import planted_sequences, write_sequences
+
+
+def test_command_prints_popularity_and_our_figures(tmp_path):
+    path = write_sequences(tmp_path / "seq.txt", planted_sequences(n_users=200))
+    out = StringIO()
+    call_command("llmshop_eval_recommendations", sequences=str(path), stdout=out)
+    text = out.getvalue()
+    assert "users 200" in text
+    assert "popularity, leak-free (test)" in text
+    assert "ours: sequence item-kNN (test)" in text
+    assert "training:" in text
+    # Not the Beauty file: no published figures.
+    assert "S3-Rec paper" not in text
+
+
+def test_command_tunes_on_validation(tmp_path):
+    path = write_sequences(tmp_path / "seq.txt", planted_sequences(n_users=100))
+    out = StringIO()
+    call_command(
+        "llmshop_eval_recommendations", "--tune", "--k", "5", sequences=str(path), stdout=out
+    )
+    text = out.getvalue()
+    assert "Best on validation:" in text
+    assert "HR@5" in text
+
+
+def test_command_rejects_a_missing_file(tmp_path):
+    with pytest.raises(CommandError, match="No such sequence file"):
+        call_command("llmshop_eval_recommendations", sequences=str(tmp_path / "absent.txt"))
