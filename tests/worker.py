@@ -48,6 +48,7 @@ def worker_process(
     concurrency: int = 2,
     queues: str = "celery",
     env: dict[str, str] | None = None,
+    settings_module: str = "tests.settings",
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Run ``celery worker`` against the test database until the block ends."""
     db_url = database_url()
@@ -66,7 +67,7 @@ def worker_process(
         }
     child_env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DJANGO_SETTINGS_MODULE": settings_module,
         "DATABASE_URL": db_url,
         "CELERY_BROKER_URL": broker,
         "LLMSHOP_TEST_BROKER_OPTIONS": repr(transport_options),

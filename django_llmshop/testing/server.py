@@ -77,6 +77,8 @@ class FakeLLMServer:
         self._lock = threading.Lock()
         self._scripts: dict[Endpoint, deque[Reply]] = {"chat": deque(), "embeddings": deque()}
         self._requests: list[RecordedRequest] = []
+        self._in_flight = 0
+        self._peak = 0
         self._opened = 0
         self._open = 0
         self._thread: threading.Thread | None = None
@@ -116,6 +118,16 @@ class FakeLLMServer:
             return self._open
 
     @property
+    def peak_in_flight(self) -> int:
+        """The most requests answered at once since start (or ``reset_peak``)."""
+        with self._lock:
+            return self._peak
+
+    def reset_peak(self) -> None:
+        with self._lock:
+            self._peak = self._in_flight
+
+    @property
     def pending(self) -> int:
         """Scripted replies not used yet."""
         with self._lock:
@@ -136,6 +148,7 @@ class FakeLLMServer:
                 script.clear()
             self._requests.clear()
             self._opened = 0
+            self._peak = self._in_flight
             self.latency, self.default = self._initial
             self.responder = None
 
@@ -254,7 +267,17 @@ class FakeLLMServer:
             conn.close()
 
     async def _respond(self, conn: Connection, request: Request) -> bool:
-        """Answer one request; True when the connection may serve another."""
+        """Answer one request, counting requests in flight; True to keep the connection."""
+        with self._lock:
+            self._in_flight += 1
+            self._peak = max(self._peak, self._in_flight)
+        try:
+            return await self._answer(conn, request)
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+
+    async def _answer(self, conn: Connection, request: Request) -> bool:
         record = _record(request)
         with self._lock:
             self._requests.append(record)

@@ -214,3 +214,22 @@ def test_two_hundred_concurrent_streams(llm_server: FakeLLMServer) -> None:
     assert all(body.endswith("data: [DONE]") for body in bodies)
     assert llm_server.connections_opened == 200
     assert peak >= 200
+
+
+def test_peak_in_flight_counts_concurrent_requests():
+    import asyncio
+
+    import httpx
+
+    from django_llmshop.testing import FakeLLMServer
+
+    async def burst(url: str) -> None:
+        async with httpx.AsyncClient(timeout=10) as client:
+            await asyncio.gather(*(client.get(url) for _ in range(6)))
+
+    with FakeLLMServer(latency=0.2) as server:
+        assert server.peak_in_flight == 0
+        asyncio.run(burst(f"{server.base_url}/models"))
+        assert server.peak_in_flight == 6
+        server.reset_peak()
+        assert server.peak_in_flight == 0
