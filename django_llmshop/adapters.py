@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
@@ -138,6 +140,144 @@ class ShopAdapter:
             description=self.get_text(product, "description"),
             url=self.product_url(product),
         )
+
+    # --- support chat: catalog search, the shopper's own orders, help pages ----------------
+
+    def shop_name(self) -> str:
+        """How the support chat names the shop to the model."""
+        return "our shop"
+
+    #: Fields of ORDER_MODEL: its owner and the number shoppers know it by.
+    order_user_field = "user"
+    order_number_field = "number"
+
+    def product_search_fields(self) -> list[str]:
+        """Text fields searched by :meth:`search_products` (name and description roles, SKU)."""
+        model = self.product_model()
+        names = [self.field_name("name"), self.field_name("description"), "sku"]
+        own = {f.name for f in model._meta.get_fields()}
+        return [n for n in names if n and n.split("__")[0] in own]
+
+    def search_products(self, query: str, limit: int = 5) -> list[models.Model]:
+        """Available products whose text fields contain words of ``query``, best first."""
+        words = [w for w in re.findall(r"\w+", query.lower()) if len(w) > 2][:8]
+        fields = self.product_search_fields()
+        if not words or not fields:
+            return []
+        condition = models.Q()
+        for word in words:
+            for name in fields:
+                condition |= models.Q(**{f"{name}__icontains": word})
+        candidates = list(self.product_model()._default_manager.filter(condition)[:200])
+
+        def score(product: models.Model) -> int:
+            name = self.product_name(product).lower()
+            text = " ".join(str(getattr(product, f, "") or "") for f in fields).lower()
+            return sum(3 * (w in name) + (w in text) for w in words)
+
+        ranked = sorted(
+            (p for p in candidates if self.product_is_available(p)),
+            key=lambda p: (-score(p), p.pk),
+        )
+        return ranked[:limit]
+
+    def find_product(self, reference: Any) -> models.Model | None:
+        """A product by primary key or SKU, or None."""
+        manager = self.product_model()._default_manager
+        ref = str(reference).strip()
+        if ref.isdigit():
+            found = manager.filter(pk=int(ref)).first()
+            if found is not None:
+                return found
+        if "sku" in {f.name for f in self.product_model()._meta.get_fields()}:
+            return manager.filter(sku__iexact=ref).first()
+        return None
+
+    def orders_for_user(self, user: Any, limit: int = 10) -> list[models.Model]:
+        """The user's own orders, newest first; nobody else's, ever."""
+        model = self.order_model()
+        if model is None or user is None or not getattr(user, "is_authenticated", False):
+            return []
+        queryset = model._default_manager.filter(**{self.order_user_field: user})
+        return list(queryset.order_by("-pk")[:limit])
+
+    def get_order_for_user(self, user: Any, number: str) -> models.Model | None:
+        """The user's own order with this number, or None (also for another shopper's order)."""
+        model = self.order_model()
+        if model is None or user is None or not getattr(user, "is_authenticated", False):
+            return None
+        return model._default_manager.filter(
+            **{self.order_user_field: user, f"{self.order_number_field}__iexact": number}
+        ).first()
+
+    def order_summary(self, order: models.Model) -> dict[str, Any]:
+        """What the chat may tell the order's owner about it."""
+        items = getattr(order, "items", None)
+        lines = []
+        if items is not None:
+            for item in items.all():
+                product = getattr(item, "product", None)
+                lines.append(
+                    {
+                        "product": self.product_name(product) if product is not None else "",
+                        "quantity": getattr(item, "quantity", 1),
+                        "unit_price": str(getattr(item, "unit_price", "")),
+                    }
+                )
+        summary: dict[str, Any] = {"number": str(getattr(order, self.order_number_field))}
+        for name in ("status", "carrier", "tracking_number", "placed_at", "shipped_at",
+                     "delivered_at", "total"):  # fmt: skip
+            value = getattr(order, name, None)
+            if value not in (None, ""):
+                display = getattr(order, f"get_{name}_display", None)
+                summary[name] = str(display() if callable(display) else value)
+        summary["items"] = lines
+        summary["currency"] = llmshop_settings.CURRENCY
+        getter = getattr(order, "get_absolute_url", None)
+        summary["url"] = str(getter()) if callable(getter) else ""
+        return summary
+
+    def catalog_prices(self) -> set[Decimal]:
+        """Every price in the catalog: a price in a chat reply must be one of these or quoted."""
+        name = self.field_name("price")
+        if not name or "__" in name:
+            return set()
+        values = self.product_model()._default_manager.values_list(name, flat=True)
+        return {Decimal(str(v)).quantize(Decimal("0.01")) for v in values if v is not None}
+
+    def knowledge_pages(self) -> list[KnowledgePage]:
+        """The shop's help pages (``PAGE_MODEL``) for the chat's knowledge base."""
+        label = llmshop_settings.PAGE_MODEL
+        if not label:
+            return []
+        model = apps.get_model(label)
+        return [self.knowledge_page(page) for page in model._default_manager.all()]
+
+    def knowledge_page(self, page: models.Model) -> KnowledgePage:
+        """One help page as the knowledge base imports it."""
+        getter = getattr(page, "get_absolute_url", None)
+        return KnowledgePage(
+            key=f"{page._meta.label_lower}:{page.pk}",
+            title=str(getattr(page, "title", page)),
+            body=str(getattr(page, "body", "")),
+            kind=str(getattr(page, "kind", "page")),
+            url=str(getter()) if callable(getter) else "",
+            language=str(getattr(page, "language", "") or ""),
+            published=bool(getattr(page, "is_published", True)),
+        )
+
+
+@dataclass(frozen=True)
+class KnowledgePage:
+    """A help page as the chat's knowledge base imports it."""
+
+    key: str
+    title: str
+    body: str
+    kind: str = "page"
+    url: str = ""
+    language: str = ""
+    published: bool = True
 
 
 @dataclass(frozen=True)

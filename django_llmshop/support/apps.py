@@ -9,3 +9,8 @@ class SupportConfig(AppConfig):
     label = "llmshop_support"
     verbose_name = _("Support chat")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django_llmshop.support import receivers
+
+        receivers.connect()

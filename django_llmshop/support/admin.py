@@ -1,0 +1,166 @@
+"""The staff inbox: conversations with their transcript, ratings, topics, and staff replies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from django_llmshop.support import services
+from django_llmshop.support.models import (
+    Conversation,
+    Handoff,
+    KnowledgeDocument,
+    Message,
+)
+from django_llmshop.support.replies import message_html
+
+RATING_ICONS = {1: "👍", -1: "👎", 0: ""}
+
+
+class InboxFilter(admin.SimpleListFilter):
+    title = _("inbox")
+    parameter_name = "inbox"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("waiting", _("Open and handed off")), ("all", _("All"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() in (None, "waiting"):
+            return queryset.exclude(status=Conversation.Status.CLOSED)
+        return queryset
+
+    def choices(self, changelist: Any) -> Any:
+        for lookup, title in self.lookup_choices:
+            selected = self.value() == lookup or (self.value() is None and lookup == "waiting")
+            yield {
+                "selected": selected,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+
+class ConversationForm(forms.ModelForm):
+    staff_reply = forms.CharField(
+        label=_("Reply to the shopper"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Appears in the shopper's chat window."),
+    )
+
+    class Meta:
+        model = Conversation
+        fields = ["status", "topic"]
+
+
+class HandoffInline(admin.TabularInline):
+    model = Handoff
+    extra = 0
+    fields = ["reason", "status", "assigned_to", "created_at", "resolved_at"]
+    readonly_fields = ["reason", "created_at", "resolved_at"]
+
+
+@admin.register(Conversation)
+class ConversationAdmin(admin.ModelAdmin):
+    form = ConversationForm
+    list_display = ["__str__", "shopper", "status", "topic", "message_count", "ratings",
+                    "updated_at"]  # fmt: skip
+    list_filter = [InboxFilter, "status", "topic", "language"]
+    search_fields = ["messages__content", "user__username", "user__email"]
+    readonly_fields = ["shopper", "language", "created_at", "updated_at", "transcript"]
+    fields = ["shopper", "status", "topic", "language", "created_at", "updated_at", "transcript",
+              "staff_reply"]  # fmt: skip
+    inlines = [HandoffInline]
+    actions = ["close_conversations"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        queryset: QuerySet[Any] = (
+            super()
+            .get_queryset(request)
+            .select_related("user")
+            .annotate(
+                n_messages=Count("messages", distinct=True),
+                n_up=Count("messages", filter=Q(messages__rating=1), distinct=True),
+                n_down=Count("messages", filter=Q(messages__rating=-1), distinct=True),
+            )
+        )
+        return queryset
+
+    @admin.display(description=_("shopper"))
+    def shopper(self, obj: Conversation) -> str:
+        return str(obj.user) if obj.user_id else str(_("anonymous"))
+
+    @admin.display(description=_("messages"), ordering="n_messages")
+    def message_count(self, obj: Any) -> int:
+        return int(getattr(obj, "n_messages", 0))
+
+    @admin.display(description=_("ratings"))
+    def ratings(self, obj: Any) -> str:
+        return f"👍 {getattr(obj, 'n_up', 0)} · 👎 {getattr(obj, 'n_down', 0)}"
+
+    @admin.display(description=_("transcript"))
+    def transcript(self, obj: Conversation) -> str:
+        rows = []
+        for message in obj.messages.order_by("pk"):
+            flag = " ⚠" if message.flagged else ""
+            meta = f"{message.get_role_display()} · {message.get_status_display()}{flag}"
+            meta += f" {RATING_ICONS[message.rating]}" if message.rating else ""
+            rows.append(
+                (meta, message.created_at.strftime("%Y-%m-%d %H:%M"), message_html(message))
+            )
+        return format_html(
+            '<div class="llmshop-transcript">{}</div>',
+            format_html_join(
+                "",
+                '<div style="margin-bottom:1em"><strong>{}</strong> <small>{}</small>'
+                "<div>{}</div></div>",
+                rows,
+            ),
+        )
+
+    def save_model(self, request: HttpRequest, obj: Conversation, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        text = (form.cleaned_data.get("staff_reply") or "").strip()
+        if text:
+            services.staff_reply(obj, request.user, text)
+
+    @admin.action(description=_("Close the selected conversations"))
+    def close_conversations(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        count = queryset.update(status=Conversation.Status.CLOSED)
+        Handoff.objects.filter(conversation__in=queryset, status=Handoff.Status.OPEN).update(
+            status=Handoff.Status.RESOLVED, resolved_at=timezone.now()
+        )
+        self.message_user(
+            request,
+            ngettext("%d conversation closed.", "%d conversations closed.", count) % count,
+        )
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ["pk", "conversation", "role", "status", "rating", "is_flagged", "created_at"]
+    list_filter = ["role", "status", "rating"]
+    search_fields = ["content"]
+    readonly_fields = [f.name for f in Message._meta.fields]
+
+    @admin.display(boolean=True, description=_("flagged"))
+    def is_flagged(self, obj: Message) -> bool:
+        return obj.flagged
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(KnowledgeDocument)
+class KnowledgeDocumentAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "language", "published", "updated_at", "indexed_at"]
+    list_filter = ["kind", "published", "language"]
+    search_fields = ["title", "body"]
+    readonly_fields = ["source_key", "indexed_at"]

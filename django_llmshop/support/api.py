@@ -1,0 +1,177 @@
+"""The chat's JSON API (DRF), mounted under ``llmshop/api/`` by ``django_llmshop.api.urls``.
+
+Every object endpoint answers 404 to anyone but the conversation's owner, staff included
+(staff read conversations in the admin inbox). Every POST needs the CSRF token, logged in or
+not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from rest_framework import serializers, status
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from django_llmshop.support import services, views
+from django_llmshop.support.limits import ChatLimitError, RateLimited, check_size
+from django_llmshop.support.models import Conversation, Message
+from django_llmshop.support.replies import message_payload
+from django_llmshop.support.stream import stream_message
+
+
+class ChatSessionAuthentication(SessionAuthentication):
+    """Session authentication that checks CSRF for anonymous shoppers too.
+
+    DRF's own class skips the check when nobody is logged in, but anonymous chats are bound to
+    a session just the same.
+    """
+
+    def authenticate(self, request: Request) -> tuple[Any, None] | None:
+        user = getattr(request._request, "user", None)
+        if request.method not in ("GET", "HEAD", "OPTIONS"):
+            self.enforce_csrf(request)
+        if user is None or not user.is_active:
+            return None
+        return (user, None)
+
+
+class ChatView(APIView):
+    authentication_classes = [ChatSessionAuthentication]
+    permission_classes = [AllowAny]
+
+    def conversation(self, request: Request, pk: int) -> Conversation:
+        conversation = get_object_or_404(Conversation, pk=pk)
+        if not services.owns(request._request, conversation):
+            raise Http404
+        return conversation
+
+    def message(self, request: Request, pk: int) -> Message:
+        message = get_object_or_404(Message.objects.select_related("conversation"), pk=pk)
+        if not services.owns(request._request, message.conversation):
+            raise Http404
+        return message
+
+
+class ContentSerializer(serializers.Serializer[Any]):
+    # The size cap is checked by the service (413), not here (400).
+    content = serializers.CharField(allow_blank=False, trim_whitespace=True)
+
+
+class RatingSerializer(serializers.Serializer[Any]):
+    value = serializers.ChoiceField(choices=[-1, 0, 1])
+
+
+def conversation_payload(conversation: Conversation) -> dict[str, Any]:
+    return {
+        "id": conversation.pk,
+        "status": conversation.status,
+        "language": conversation.language,
+        "messages": [
+            message_payload(m) for m in conversation.messages.exclude(role=Message.Role.SYSTEM)
+        ],
+    }
+
+
+def limit_response(error: ChatLimitError) -> Response:
+    response = Response({"error": error.code, "detail": str(error)}, status=error.status)
+    if isinstance(error, RateLimited):
+        response["Retry-After"] = str(error.retry_after)
+    return response
+
+
+class ConversationListView(ChatView):
+    def post(self, request: Request) -> Response:
+        conversation = services.start_conversation(request._request)
+        return Response({"id": conversation.pk}, status=status.HTTP_201_CREATED)
+
+
+class ConversationDetailView(ChatView):
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(conversation_payload(self.conversation(request, pk)))
+
+
+class ConversationMessagesView(ChatView):
+    def post(self, request: Request, pk: int) -> Response:
+        conversation = self.conversation(request, pk)
+        raw = request.data.get("content") if hasattr(request.data, "get") else None
+        if isinstance(raw, str):
+            try:  # the size cap comes before validation, so a huge message is a 413
+                check_size(raw.strip())
+            except ChatLimitError as error:
+                return limit_response(error)
+        serializer = ContentSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            reply = services.post_message(
+                request._request, conversation, serializer.validated_data["content"]
+            )
+        except ChatLimitError as error:
+            return limit_response(error)
+        return Response({"id": reply.pk, "status": reply.status}, status=status.HTTP_202_ACCEPTED)
+
+
+class ConversationHandoffView(ChatView):
+    def post(self, request: Request, pk: int) -> Response:
+        conversation = self.conversation(request, pk)
+        reason = str(request.data.get("reason", ""))[:1000] if hasattr(request.data, "get") else ""
+        handoff = services.ask_for_person(conversation, reason)
+        return Response({"id": handoff.pk, "status": conversation.status}, status=201)
+
+
+class MessageDetailView(ChatView):
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(message_payload(self.message(request, pk)))
+
+
+class MessageRetryView(ChatView):
+    def post(self, request: Request, pk: int) -> Response:
+        message = self.message(request, pk)
+        if not services.retry_reply(message):
+            return Response(
+                {"error": "not_failed", "detail": "Only a failed reply can be retried."},
+                status=status.HTTP_409_CONFLICT,
+            )
+        return Response({"id": message.pk, "status": Message.Status.PENDING}, status=202)
+
+
+class MessageRatingView(ChatView):
+    def post(self, request: Request, pk: int) -> Response:
+        message = self.message(request, pk)
+        serializer = RatingSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        if message.role != Message.Role.ASSISTANT:
+            raise Http404
+        services.rate_reply(message, int(serializer.validated_data["value"]))
+        return Response({"id": message.pk, "rating": serializer.validated_data["value"]})
+
+
+urlpatterns = [
+    path("chat/conversations/", ConversationListView.as_view(), name="chat-conversations"),
+    path(
+        "chat/conversations/<int:pk>/",
+        ConversationDetailView.as_view(),
+        name="chat-conversation",
+    ),
+    path(
+        "chat/conversations/<int:pk>/messages/",
+        ConversationMessagesView.as_view(),
+        name="chat-conversation-messages",
+    ),
+    path(
+        "chat/conversations/<int:pk>/handoff/",
+        ConversationHandoffView.as_view(),
+        name="chat-conversation-handoff",
+    ),
+    path("chat/messages/<int:pk>/", MessageDetailView.as_view(), name="chat-message"),
+    path("chat/messages/<int:pk>/stream/", stream_message, name="chat-message-stream"),
+    path("chat/messages/<int:pk>/retry/", MessageRetryView.as_view(), name="chat-message-retry"),
+    path("chat/messages/<int:pk>/rating/", MessageRatingView.as_view(), name="chat-message-rating"),
+    *views.urlpatterns,
+]

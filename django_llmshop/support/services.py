@@ -1,0 +1,180 @@
+"""The support chat's logic for web requests: ownership, starting chats, posting messages.
+
+No model is called here: a posted message gets a pending reply and a Celery task.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from django_llmshop.conf import llmshop_settings
+from django_llmshop.gateway import check_budget
+from django_llmshop.llm import BudgetExceededError
+from django_llmshop.support import limits
+from django_llmshop.support.handoffs import request_handoff
+from django_llmshop.support.models import Conversation, Handoff, Message
+from django_llmshop.support.replies import failure_text
+from django_llmshop.support.tasks import enqueue_reply
+
+SESSION_TOKEN = "llmshop_chat_owner"
+
+# --- who owns what ------------------------------------------------------------------------
+
+
+def session_token(request: HttpRequest, *, create: bool = False) -> str | None:
+    """The random owner token kept in the shopper's session (made on first use)."""
+    session = getattr(request, "session", None)
+    if session is None:
+        return None
+    token: str | None = session.get(SESSION_TOKEN)
+    if token is None and create:
+        token = secrets.token_urlsafe(24)
+        session[SESSION_TOKEN] = token
+    return token
+
+
+def _user(request: HttpRequest) -> Any:
+    user = getattr(request, "user", None)
+    return user if user is not None and user.is_authenticated else None
+
+
+def owns(request: HttpRequest, conversation: Conversation) -> bool:
+    """Whether the request's shopper owns the conversation. Staff are no exception."""
+    user = _user(request)
+    if user is not None:
+        return bool(conversation.user_id == user.pk)
+    token = session_token(request)
+    return bool(conversation.user_id is None and token and conversation.session_key == token)
+
+
+def conversations_of(request: HttpRequest) -> Any:
+    user = _user(request)
+    if user is not None:
+        return Conversation.objects.filter(user=user)
+    token = session_token(request)
+    if not token:
+        return Conversation.objects.none()
+    return Conversation.objects.filter(user__isnull=True, session_key=token)
+
+
+def current_conversation(request: HttpRequest) -> Conversation | None:
+    """The shopper's latest conversation that is not closed, for the widget to restore."""
+    found: Conversation | None = (
+        conversations_of(request).exclude(status=Conversation.Status.CLOSED).first()
+    )
+    return found
+
+
+def adopt_conversations(request: HttpRequest, user: Any) -> int:
+    """Move the anonymous shopper's conversations to the account they just logged in to."""
+    token = session_token(request)
+    if not token:
+        return 0
+    return Conversation.objects.filter(user__isnull=True, session_key=token).update(user=user)
+
+
+def start_conversation(request: HttpRequest) -> Conversation:
+    user = _user(request)
+    token = session_token(request, create=True) or ""
+    language = (get_language() or "").lower()
+    if language not in [code.lower() for code in llmshop_settings.LANGUAGES]:
+        language = ""
+    return Conversation.objects.create(user=user, session_key=token, language=language)
+
+
+# --- messages ------------------------------------------------------------------------------
+
+TOPIC_WORDS = [
+    ("order", r"order|track|deliver|parcel|package|shipped|where is|订单|物流|快递|到货"),
+    ("returns", r"return|refund|exchange|send back|退货|退款|换货"),
+    ("shipping", r"ship|delivery|postage|courier|international|运费|配送|发货"),
+    ("payment", r"pay|invoice|card|charge|discount|coupon|price|付款|发票|优惠|价格"),
+    ("warranty", r"warrant|broken|defect|faulty|repair|保修|坏了|质量"),
+    ("product", r"fit|size|capacity|material|dishwasher|does (?:it|this)|尺寸|材质|容量"),
+]
+
+
+def topic_of(text: str) -> str:
+    """A coarse topic label for the staff inbox, from the shopper's first words."""
+    lowered = text.lower()
+    for topic, pattern in TOPIC_WORDS:
+        if re.search(pattern, lowered):
+            return topic
+    return "other"
+
+
+def post_message(request: HttpRequest, conversation: Conversation, content: str) -> Message:
+    """Save the shopper's message and a pending reply, and queue its generation.
+
+    Raises a ``ChatLimitError`` (413, 429) before saving anything. Over the daily budget, the
+    reply is saved as failed at once, with no task and no model call.
+    """
+    content = (content or "").strip()
+    if not content:
+        raise limits.ChatLimitError(_("The message is empty."))
+    limits.check_size(content)
+    owner = str(conversation.user_id or conversation.session_key)
+    limits.check_rate(request, owner)
+    try:
+        check_budget("support")
+        over_budget = False
+    except BudgetExceededError:
+        over_budget = True
+    with transaction.atomic():
+        Message.objects.create(conversation=conversation, role=Message.Role.USER, content=content)
+        reply = Message.objects.create(
+            conversation=conversation,
+            role=Message.Role.ASSISTANT,
+            status=Message.Status.FAILED if over_budget else Message.Status.PENDING,
+        )
+        fields: dict[str, Any] = {"updated_at": timezone.now()}
+        if not conversation.topic:
+            fields["topic"] = conversation.topic = topic_of(content)
+        if conversation.status == Conversation.Status.CLOSED:
+            fields["status"] = conversation.status = Conversation.Status.OPEN
+        Conversation.objects.filter(pk=conversation.pk).update(**fields)
+        if over_budget:
+            reply.content = failure_text(conversation.language)
+            reply.error = "BudgetExceededError: the daily support budget is used up"
+            reply.finished_at = timezone.now()
+            reply.save()
+        else:
+            enqueue_reply(reply.pk)
+    return reply
+
+
+def retry_reply(message: Message) -> bool:
+    """Queue a failed reply again; False when it is not a failed assistant reply."""
+    updated = Message.objects.filter(
+        pk=message.pk, role=Message.Role.ASSISTANT, status=Message.Status.FAILED
+    ).update(status=Message.Status.PENDING, content="", error="", finished_at=None)
+    if updated:
+        enqueue_reply(message.pk)
+    return bool(updated)
+
+
+def rate_reply(message: Message, value: int) -> None:
+    if value not in (-1, 0, 1):
+        raise ValueError("rating must be -1, 0 or 1")
+    Message.objects.filter(pk=message.pk, role=Message.Role.ASSISTANT).update(rating=value)
+
+
+def ask_for_person(conversation: Conversation, reason: str = "") -> Handoff:
+    return request_handoff(conversation, reason or _("The shopper asked for a person."))
+
+
+def staff_reply(conversation: Conversation, author: Any, content: str) -> Message:
+    """A message from a person on the team; it appears in the shopper's widget."""
+    message = Message.objects.create(
+        conversation=conversation, role=Message.Role.STAFF, content=content, author=author
+    )
+    Conversation.objects.filter(pk=conversation.pk).update(updated_at=timezone.now())
+    return message

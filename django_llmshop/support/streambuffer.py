@@ -1,0 +1,209 @@
+"""Stream buffers: where the reply task leaves tokens and the stream view picks them up.
+
+Two backends with one small interface: Redis streams (``CHAT_STREAM_REDIS_URL`` set) and rows
+in the database. Events are numbered 1, 2, 3 ... per message, so a reader resumes after the
+last number it saw (the SSE ``Last-Event-ID``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any
+
+from asgiref.sync import sync_to_async
+
+from django_llmshop.conf import llmshop_settings, on_reload
+
+TOKEN, DONE, ERROR = "token", "done", "error"
+FINAL_KINDS = (DONE, ERROR)
+# Redis keys live this long after the last write: long enough for a late reader.
+REDIS_TTL_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class StreamEvent:
+    seq: int
+    kind: str  # "token", "done" or "error"
+    data: str  # JSON text
+
+    def decoded(self) -> Any:
+        return json.loads(self.data)
+
+
+class StreamBuffer(ABC):
+    """Append-only, numbered events per message, readable by any number of readers."""
+
+    #: Tokens are gathered this long before they are written (a database row per token is slow).
+    flush_interval: float = 0.0
+
+    @abstractmethod
+    def append(self, message_id: int, seq: int, kind: str, data: str) -> None: ...
+
+    @abstractmethod
+    def read(self, message_id: int, after: int, block: float = 0.0) -> list[StreamEvent]:
+        """Events numbered above ``after``; waits up to ``block`` seconds for the first one."""
+
+    @abstractmethod
+    async def aread(self, message_id: int, after: int, block: float = 0.0) -> list[StreamEvent]:
+        """Async twin of :meth:`read`."""
+
+    @abstractmethod
+    def clear(self, message_id: int) -> None:
+        """Forget a message's events (before it is generated again)."""
+
+
+class DatabaseStreamBuffer(StreamBuffer):
+    """Events as ``StreamEvent`` rows; readers poll. Needs nothing but the database."""
+
+    flush_interval = 0.05
+    poll_interval = 0.05
+
+    def append(self, message_id: int, seq: int, kind: str, data: str) -> None:
+        from django_llmshop.support.models import StreamEvent as Row
+
+        # A redelivered task may rewrite an event that is already there: keep the first.
+        Row.objects.bulk_create(
+            [Row(message_id=message_id, seq=seq, kind=kind, data=data)], ignore_conflicts=True
+        )
+
+    def _fetch(self, message_id: int, after: int) -> list[StreamEvent]:
+        from django_llmshop.support.models import StreamEvent as Row
+
+        rows = Row.objects.filter(message_id=message_id, seq__gt=after).order_by("seq")
+        return [StreamEvent(seq, kind, data) for seq, kind, data in rows.values_list(
+            "seq", "kind", "data"
+        )]  # fmt: skip
+
+    def read(self, message_id: int, after: int, block: float = 0.0) -> list[StreamEvent]:
+        deadline = time.monotonic() + block
+        while True:
+            events = self._fetch(message_id, after)
+            if events or time.monotonic() >= deadline:
+                return events
+            time.sleep(self.poll_interval)
+
+    async def aread(self, message_id: int, after: int, block: float = 0.0) -> list[StreamEvent]:
+        fetch = sync_to_async(self._fetch, thread_sensitive=True)
+        deadline = time.monotonic() + block
+        while True:
+            events = await fetch(message_id, after)
+            if events or time.monotonic() >= deadline:
+                return events
+            await asyncio.sleep(self.poll_interval)
+
+    def clear(self, message_id: int) -> None:
+        from django_llmshop.support.models import StreamEvent as Row
+
+        Row.objects.filter(message_id=message_id).delete()
+
+
+class RedisStreamBuffer(StreamBuffer):
+    """Events in a Redis stream per message (XADD / XREAD BLOCK): no polling, no DB writes."""
+
+    def __init__(self, url: str) -> None:
+        import redis
+
+        self.url = url
+        self._client = redis.Redis.from_url(url)
+
+    @staticmethod
+    def key(message_id: int) -> str:
+        return f"llmshop:chat:stream:{message_id}"
+
+    def append(self, message_id: int, seq: int, kind: str, data: str) -> None:
+        import redis
+
+        key = self.key(message_id)
+        pipe = self._client.pipeline()
+        pipe.xadd(key, {"kind": kind, "data": data}, id=f"{seq}-1")
+        pipe.expire(key, REDIS_TTL_SECONDS)
+        try:
+            pipe.execute()
+        except redis.ResponseError as exc:
+            if "equal or smaller" not in str(exc):
+                raise  # anything but a redelivered task rewriting an existing event
+
+    @staticmethod
+    def _decode(reply: Any) -> list[StreamEvent]:
+        events = []
+        for _key, entries in reply or []:
+            for entry_id, fields in entries:
+                seq = int(entry_id.decode().split("-", 1)[0])
+                events.append(StreamEvent(seq, fields[b"kind"].decode(), fields[b"data"].decode()))
+        return events
+
+    def read(self, message_id: int, after: int, block: float = 0.0) -> list[StreamEvent]:
+        # XREAD BLOCK 0 would wait for ever: a non-blocking read is no BLOCK argument at all.
+        block_ms = int(block * 1000) or None
+        reply = self._client.xread({self.key(message_id): f"{after}-1"}, block=block_ms)
+        return self._decode(reply)
+
+    async def aread(self, message_id: int, after: int, block: float = 0.0) -> list[StreamEvent]:
+        import redis.asyncio
+
+        # A client per call: async clients belong to the event loop they were made in.
+        client = redis.asyncio.Redis.from_url(self.url)
+        try:
+            block_ms = int(block * 1000) or None
+            reply = await client.xread({self.key(message_id): f"{after}-1"}, block=block_ms)
+        finally:
+            await client.aclose()
+        return self._decode(reply)
+
+    def clear(self, message_id: int) -> None:
+        self._client.delete(self.key(message_id))
+
+
+_buffer: StreamBuffer | None = None
+
+
+def get_stream_buffer() -> StreamBuffer:
+    """The configured buffer: Redis when ``CHAT_STREAM_REDIS_URL`` is set, else the database."""
+    global _buffer
+    if _buffer is None:
+        url = llmshop_settings.CHAT_STREAM_REDIS_URL
+        _buffer = RedisStreamBuffer(url) if url else DatabaseStreamBuffer()
+    return _buffer
+
+
+@on_reload
+def _forget_buffer() -> None:
+    global _buffer
+    _buffer = None
+
+
+class StreamWriter:
+    """Writes one reply's events in order, gathering tokens for ``flush_interval`` seconds."""
+
+    def __init__(self, buffer: StreamBuffer, message_id: int) -> None:
+        self.buffer = buffer
+        self.message_id = message_id
+        self.seq = 0
+        self._pending: list[str] = []
+        self._last_flush = time.monotonic()
+
+    def _write(self, kind: str, payload: Any) -> None:
+        self.seq += 1
+        self.buffer.append(self.message_id, self.seq, kind, json.dumps(payload))
+
+    def token(self, text: str) -> None:
+        if not text:
+            return
+        self._pending.append(text)
+        if time.monotonic() - self._last_flush >= self.buffer.flush_interval:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._pending:
+            self._write(TOKEN, "".join(self._pending))
+            self._pending = []
+        self._last_flush = time.monotonic()
+
+    def finish(self, kind: str, payload: dict[str, Any]) -> None:
+        """Write the closing ``done`` or ``error`` event."""
+        self.flush()
+        self._write(kind, payload)

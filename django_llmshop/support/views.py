@@ -1,0 +1,85 @@
+"""HTMX views of the chat widget: the transcript, and sending a message from the form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.urls import path, reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from django_llmshop.conf import llmshop_settings
+from django_llmshop.support import services
+from django_llmshop.support.limits import ChatLimitError
+from django_llmshop.support.models import Conversation, Message
+from django_llmshop.support.replies import message_html
+
+TRANSCRIPT = "django_llmshop/support/_transcript.html"
+MESSAGE = "django_llmshop/support/_message.html"
+
+
+def message_context(message: Message) -> dict[str, Any]:
+    streaming = message.role == Message.Role.ASSISTANT and not message.is_final
+    return {
+        "message": message,
+        "html": "" if streaming else message_html(message),
+        "stream_url": reverse("llmshop:chat-message-stream", args=[message.pk])
+        if streaming
+        else "",
+        "retry_url": reverse("llmshop:chat-message-retry", args=[message.pk]),
+        "rating_url": reverse("llmshop:chat-message-rating", args=[message.pk]),
+    }
+
+
+def widget_context(request: HttpRequest) -> dict[str, Any]:
+    conversation = services.current_conversation(request)
+    messages = []
+    if conversation is not None:
+        messages = [
+            message_context(m)
+            for m in conversation.messages.exclude(role=Message.Role.SYSTEM).order_by("pk")
+        ]
+    return {
+        "conversation": conversation,
+        "handed_off": conversation is not None
+        and conversation.status == Conversation.Status.HANDED_OFF,
+        "messages": messages,
+        "max_chars": int(llmshop_settings.CHAT_MAX_MESSAGE_CHARS),
+        "transcript_url": reverse("llmshop:chat-widget-transcript"),
+        "send_url": reverse("llmshop:chat-widget-send"),
+        "handoff_url": reverse("llmshop:chat-conversation-handoff", args=[conversation.pk])
+        if conversation is not None
+        else "",
+    }
+
+
+@require_GET
+def transcript(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(render_to_string(TRANSCRIPT, widget_context(request), request=request))
+
+
+@require_POST
+def send(request: HttpRequest) -> HttpResponse:
+    """Post the form's message; answers with the new messages, or a notice when refused."""
+    conversation = services.current_conversation(request) or services.start_conversation(request)
+    try:
+        reply = services.post_message(request, conversation, request.POST.get("content", ""))
+    except ChatLimitError as error:
+        notice = render_to_string(
+            "django_llmshop/support/_notice.html", {"text": str(error)}, request=request
+        )
+        return HttpResponse(notice, status=200)
+    messages = conversation.messages.filter(pk__lte=reply.pk).order_by("-pk")[:2]
+    html = "".join(
+        render_to_string(MESSAGE, message_context(m), request=request) for m in reversed(messages)
+    )
+    response = HttpResponse(html)
+    response["HX-Trigger"] = "llmshop-chat-sent"
+    return response
+
+
+urlpatterns = [
+    path("chat/widget/transcript/", transcript, name="chat-widget-transcript"),
+    path("chat/widget/send/", send, name="chat-widget-send"),
+]

@@ -1,0 +1,27 @@
+"""Template tags of django-llmshop: ``{% load llmshop %}`` then ``{% llmshop_chat %}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.apps import apps
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString, mark_safe
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def llmshop_chat(context: template.Context) -> SafeString:
+    """The floating support chat; needs ``django_llmshop.support`` and the request in context."""
+    request = context.get("request")
+    if request is None or not apps.is_installed("django_llmshop.support"):
+        return mark_safe("")  # noqa: S308 - nothing to render
+    from django_llmshop.support.views import widget_context
+
+    data: dict[str, Any] = widget_context(request)
+    data["csrf_token"] = context.get("csrf_token", "")
+    return mark_safe(  # noqa: S308 - a Django template, which escapes what it renders
+        render_to_string("django_llmshop/support/widget.html", data, request=request)
+    )
