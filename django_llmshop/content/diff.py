@@ -7,7 +7,7 @@ only markup in the result is the ``<ins>``, ``<del>`` and ``<mark>`` tags added 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from difflib import SequenceMatcher
 from typing import Any
 
@@ -25,15 +25,23 @@ def tokenize(text: str) -> list[str]:
     return TOKEN.findall(text or "")
 
 
-def _merge_whitespace(opcodes: list[Opcode], old: list[str]) -> list[Opcode]:
-    """Fold a whitespace-only match between two changes into them, so that a changed phrase
-    reads as one deletion and one insertion rather than word-by-word fragments."""
+def _merge_small_matches(opcodes: Sequence[Opcode], old: list[str], new: list[str]) -> list[Opcode]:
+    """Fold a match between two changes into them when it is only whitespace or under half as
+    long as either change, so a rewritten phrase reads as one deletion and one insertion rather than
+    fragments around a stray "of" or space (the idea of diff-match-patch's semantic cleanup)."""
+
+    def size(op: Opcode) -> int:
+        _, i1, i2, j1, j2 = op
+        return max(len("".join(old[i1:i2])), len("".join(new[j1:j2])))
+
     merged: list[Opcode] = []
     for index, op in enumerate(opcodes):
         tag, i1, i2, j1, j2 = op
-        between_changes = 0 < index < len(opcodes) - 1 and merged and merged[-1][0] != "equal"
-        if tag == "equal" and between_changes and "".join(old[i1:i2]).isspace():
-            tag = "replace"
+        if tag == "equal" and merged and index < len(opcodes) - 1:
+            matched = "".join(old[i1:i2])
+            small = 2 * len(matched) <= min(size(merged[-1]), size(opcodes[index + 1]))
+            if matched.isspace() or small:
+                tag = "replace"
         if merged and tag != "equal" and merged[-1][0] != "equal":
             _, p1, _, q1, _ = merged[-1]
             merged[-1] = ("replace", p1, i2, q1, j2)
@@ -46,7 +54,7 @@ def word_opcodes(old: str, new: str) -> tuple[list[str], list[str], list[Opcode]
     """Tokens of both texts and the operations turning the first into the second."""
     a, b = tokenize(old), tokenize(new)
     matcher = SequenceMatcher(None, a, b, autojunk=False)
-    return a, b, _merge_whitespace(matcher.get_opcodes(), a)
+    return a, b, _merge_small_matches(matcher.get_opcodes(), a, b)
 
 
 def word_diff(old: str, new: str) -> SafeString:

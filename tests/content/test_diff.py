@@ -120,3 +120,13 @@ def test_overlapping_and_stale_findings_are_skipped():
     assert html.count("<mark") == 2
     assert 'class="llmshop-finding llmshop-warning" id="finding-2"' in html
     assert re.sub(r"<sup>\d+</sup>|<[^>]+>", "", html) == text
+
+
+def test_a_stray_short_match_inside_a_rewrite_is_folded_in():
+    old = "Original text of bottle 1"
+    new = "The Trail Bottle 1 holds 1000 ml and is made of stainless steel, in midnight blue"
+    assert word_diff(old + ".", new + ".") == f"<del>{old}</del><ins>{new}</ins>."
+    # A short edit keeps its surrounding words as they are.
+    assert word_diff("Holds 750 ml.", "Holds 1000 ml, really.") == (
+        "Holds <del>750</del><ins>1000</ins> ml<ins>, really</ins>."
+    )

@@ -1,0 +1,290 @@
+"""Admin of generated content: the product-admin mixin with its Generate actions, jobs with a
+live progress bar, drafts to review and publish, and versions to revert."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.options import IS_POPUP_VAR
+from django.db import connections
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from django_llmshop.content import services, views
+from django_llmshop.content.forms import BulkApproveForm
+from django_llmshop.content.models import ContentVersion, Draft, GenerationJob, Kind
+
+if TYPE_CHECKING:
+    _ModelAdmin = admin.ModelAdmin[Any]
+else:
+    _ModelAdmin = object
+
+
+class LLMShopProductAdminMixin(_ModelAdmin):
+    """Add to the shop's own product admin: ``class ProductAdmin(LLMShopProductAdminMixin,
+    admin.ModelAdmin)``. Adds the Generate actions for staff who may change products."""
+
+    llmshop_actions = (
+        "llmshop_generate_description",
+        "llmshop_generate_seo",
+        "llmshop_generate_marketing_copy",
+        "llmshop_summarize_reviews",
+    )
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions: dict[str, Any] = super().get_actions(request)
+        if self.actions is None or IS_POPUP_VAR in request.GET:
+            return actions
+        ours = [self.get_action(name) for name in self.llmshop_actions if name not in actions]
+        allowed = self._filter_actions_by_permissions(  # type: ignore[attr-defined]
+            request, [action for action in ours if action]
+        )
+        for func, name, description in allowed:
+            actions[name] = (func, name, description)
+        return actions
+
+    @admin.action(description=_("Generate descriptions"), permissions=["change"])
+    def llmshop_generate_description(
+        self, request: HttpRequest, queryset: QuerySet[Any]
+    ) -> HttpResponse:
+        return views.confirm_generation(
+            self, request, queryset, Kind.DESCRIPTION, "llmshop_generate_description"
+        )
+
+    @admin.action(description=_("Generate SEO titles and descriptions"), permissions=["change"])
+    def llmshop_generate_seo(self, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponse:
+        return views.confirm_generation(self, request, queryset, Kind.SEO, "llmshop_generate_seo")
+
+    @admin.action(description=_("Generate marketing copy"), permissions=["change"])
+    def llmshop_generate_marketing_copy(
+        self, request: HttpRequest, queryset: QuerySet[Any]
+    ) -> HttpResponse:
+        return views.confirm_generation(
+            self, request, queryset, Kind.MARKETING, "llmshop_generate_marketing_copy"
+        )
+
+    @admin.action(description=_("Summarize reviews"), permissions=["change"])
+    def llmshop_summarize_reviews(
+        self, request: HttpRequest, queryset: QuerySet[Any]
+    ) -> HttpResponse:
+        return views.confirm_generation(
+            self, request, queryset, Kind.REVIEW_SUMMARY, "llmshop_summarize_reviews"
+        )
+
+
+class ContentAdmin(_ModelAdmin):
+    """Jobs, drafts and versions are made by actions, never added by hand; staff who may change
+    products may see and review them (or anyone with the model's own view permission)."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(super().has_view_permission(request, obj)) or views.can_review(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return views.can_review(request.user)
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(super().has_module_permission(request)) or views.can_review(request.user)
+
+
+@admin.register(GenerationJob)
+class GenerationJobAdmin(ContentAdmin, admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "kind",
+        "status",
+        "total",
+        "done",
+        "failed",
+        "created_by",
+        "created_at",
+    ]
+    list_filter = ["status", "kind"]
+    date_hierarchy = "created_at"
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        return views.job_page(self, request, object_id)
+
+
+class HasFindingsFilter(admin.SimpleListFilter):
+    """Drafts whose fact check found claims the product record contradicts."""
+
+    title = _("fact-check findings")
+    parameter_name = "has_findings"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("yes", _("With findings")), ("no", _("Without findings"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        if self.value() not in ("yes", "no"):
+            return queryset
+        ids = with_findings(queryset).values_list("pk", flat=True)
+        if self.value() == "yes":
+            return queryset.filter(pk__in=list(ids))
+        return queryset.exclude(pk__in=list(ids))
+
+
+def with_findings(queryset: QuerySet[Draft]) -> QuerySet[Draft]:
+    """The drafts of ``queryset`` that have error findings (``Draft.has_findings``)."""
+    if connections[queryset.db].features.supports_json_field_contains:
+        return queryset.filter(findings__contains=[{"severity": "error"}])
+    # SQLite cannot look inside JSON lists; the drafts under review are few enough to scan.
+    ids = [
+        pk
+        for pk, findings in queryset.values_list("pk", "findings")
+        if any(isinstance(f, dict) and f.get("severity") == "error" for f in findings or [])
+    ]
+    return queryset.filter(pk__in=ids)
+
+
+@admin.register(Draft)
+class DraftAdmin(ContentAdmin, admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "product_link",
+        "kind",
+        "language",
+        "variant",
+        "status",
+        "findings_column",
+        "job",
+        "created_at",
+    ]
+    list_filter = [
+        "status",
+        "kind",
+        HasFindingsFilter,
+        "language",
+        ("job", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = ["product_id", "text"]
+    list_select_related = ["job"]
+    actions = ["approve_selected"]
+
+    @admin.display(description=_("product"))
+    def product_link(self, draft: Draft) -> str:
+        product = draft.product
+        if product is None:
+            return str(_("(deleted)"))
+        url = views.admin_url(product)
+        return format_html('<a href="{}">{}</a>', url, product) if url else str(product)
+
+    @admin.display(description=_("findings"))
+    def findings_column(self, draft: Draft) -> str:
+        errors = sum(1 for f in draft.findings if f.get("severity") == "error")
+        if not draft.findings:
+            return "–"
+        return format_html(
+            '<span class="{}">{}</span>',
+            "llmshop-has-findings" if errors else "",
+            ngettext("%(count)d finding", "%(count)d findings", len(draft.findings))
+            % {"count": len(draft.findings)},
+        )
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        return views.draft_review(self, request, object_id)
+
+    @admin.action(description=_("Approve and publish selected drafts"), permissions=["change"])
+    def approve_selected(self, request: HttpRequest, queryset: QuerySet[Draft]) -> Any:
+        return bulk_approve(self, request, queryset)
+
+
+def bulk_approve(model_admin: DraftAdmin, request: HttpRequest, queryset: QuerySet[Draft]) -> Any:
+    """Publish the selected ready drafts; those with findings only when explicitly confirmed."""
+    ready = list(queryset.filter(status=Draft.Status.READY).select_related("job"))
+    flagged = [d for d in ready if d.has_findings]
+    if "post" not in request.POST:
+        context = {
+            "title": _("Approve and publish drafts"),
+            "queryset": queryset,
+            "ready": ready,
+            "flagged": flagged,
+            "clean_count": len(ready) - len(flagged),
+            "not_ready_count": queryset.count() - len(ready),
+            "form": BulkApproveForm(),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        return views.admin_page(model_admin, request, "bulk_approve.html", context)
+    form = BulkApproveForm(request.POST)
+    confirm = form.is_valid() and form.cleaned_data["confirm_findings"]
+    published = skipped = conflicts = 0
+    for draft in ready:
+        if draft.has_findings and not confirm:
+            skipped += 1
+            continue
+        try:
+            services.publish_draft(draft, request.user, confirm_findings=confirm)
+        except services.ContentConflict:
+            conflicts += 1
+        except services.ContentError:
+            skipped += 1
+        else:
+            published += 1
+    model_admin.message_user(
+        request,
+        ngettext("%(count)d draft was published.", "%(count)d drafts were published.", published)
+        % {"count": published},
+        messages.SUCCESS if published else messages.WARNING,
+    )
+    if skipped:
+        model_admin.message_user(
+            request,
+            ngettext(
+                "%(count)d draft with fact-check findings was skipped.",
+                "%(count)d drafts with fact-check findings were skipped.",
+                skipped,
+            )
+            % {"count": skipped},
+            messages.WARNING,
+        )
+    if conflicts:
+        model_admin.message_user(
+            request,
+            ngettext(
+                "%(count)d draft was not published: its product changed since generation.",
+                "%(count)d drafts were not published: their products changed since generation.",
+                conflicts,
+            )
+            % {"count": conflicts},
+            messages.ERROR,
+        )
+    return None
+
+
+@admin.register(ContentVersion)
+class ContentVersionAdmin(ContentAdmin, admin.ModelAdmin):
+    list_display = ["__str__", "product_id", "draft", "created_by", "created_at", "reverted_at"]
+    list_filter = ["created_at", "reverted_at"]
+    search_fields = ["product_id"]
+    list_select_related = ["draft", "created_by"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # the only way back to the merchant's text
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        return views.version_page(self, request, object_id)
