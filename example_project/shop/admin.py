@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from django_llmshop.content.admin import LLMShopProductAdminMixin
 from shop.models import Category, Order, OrderItem, Page, Product, Review
 
 
@@ -21,7 +22,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(LLMShopProductAdminMixin, admin.ModelAdmin):
     list_display = ["name", "sku", "category", "price", "stock", "is_active", "updated"]
     list_filter = ["is_active", "category"]
     search_fields = ["name", "sku", "description"]
