@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import models, transaction
 from django.utils import timezone
 
@@ -42,9 +41,7 @@ def _locked_product(draft: Draft | ContentVersion) -> models.Model:
     return model._default_manager.select_for_update().get(pk=draft.product_id)
 
 
-def edit_draft(
-    draft: Draft, text: str, user: AbstractBaseUser | None, parts: dict[str, Any] | None = None
-) -> Draft:
+def edit_draft(draft: Draft, text: str, user: Any, parts: dict[str, Any] | None = None) -> Draft:
     """Replace the proposed text with a reviewer's edit; the fact check runs again."""
     from django_llmshop.content.generation import recheck_findings
 
@@ -61,7 +58,7 @@ def edit_draft(
 
 
 def publish_draft(
-    draft: Draft, user: AbstractBaseUser | None, *, confirm_findings: bool = False
+    draft: Draft, user: Any, *, confirm_findings: bool = False
 ) -> ContentVersion | None:
     """Approve a ready draft: write its text to the shop (if it has a host field) and keep the
     replaced text as a version. Marketing copy and review summaries are published in place."""
@@ -117,7 +114,7 @@ def publish_draft(
     return version
 
 
-def reject_draft(draft: Draft, user: AbstractBaseUser | None) -> Draft:
+def reject_draft(draft: Draft, user: Any) -> Draft:
     if draft.status not in (Draft.Status.READY, Draft.Status.FAILED, Draft.Status.PENDING):
         raise ContentError(f"A {draft.get_status_display().lower()} draft cannot be rejected.")
     draft.status = Draft.Status.REJECTED
@@ -127,7 +124,7 @@ def reject_draft(draft: Draft, user: AbstractBaseUser | None) -> Draft:
     return draft
 
 
-def revert_version(version: ContentVersion, user: AbstractBaseUser | None) -> None:
+def revert_version(version: ContentVersion, user: Any) -> None:
     """Put back exactly the text a publication replaced, unless the text changed since."""
     adapter = get_adapter()
     with transaction.atomic():
