@@ -1,4 +1,5 @@
-"""Template tags of django-llmshop: ``{% load llmshop %}`` then ``{% llmshop_chat %}``."""
+"""Template tags of django-llmshop: ``{% load llmshop %}`` then ``{% llmshop_chat %}``,
+``{% llmshop_review_summary product %}``."""
 
 from __future__ import annotations
 
@@ -24,4 +25,32 @@ def llmshop_chat(context: template.Context) -> SafeString:
     data["csrf_token"] = context.get("csrf_token", "")
     return mark_safe(  # noqa: S308 - a Django template, which escapes what it renders
         render_to_string("django_llmshop/support/widget.html", data, request=request)
+    )
+
+
+@register.simple_tag(takes_context=True)
+def llmshop_review_summary(context: template.Context, product: Any) -> SafeString:
+    """The published "what customers say" summary of ``product`` in the current language."""
+    if product is None or not apps.is_installed("django_llmshop.content"):
+        return mark_safe("")  # noqa: S308 - nothing to render
+    from django.utils.translation import get_language
+
+    from django_llmshop.content.views import published_review_summary
+
+    draft = published_review_summary(product, get_language() or "en")
+    if draft is None:
+        return mark_safe("")  # noqa: S308 - nothing to render
+    parts = draft.parts or {}
+    data = {
+        "draft": draft,
+        "product": product,
+        "summary": str(parts.get("summary", "")),
+        "pros": [str(item) for item in parts.get("pros", []) if str(item).strip()],
+        "cons": [str(item) for item in parts.get("cons", []) if str(item).strip()],
+        "review_count": parts.get("review_count"),
+    }
+    return mark_safe(  # noqa: S308 - a Django template, which escapes what it renders
+        render_to_string(
+            "django_llmshop/content/review_summary.html", data, request=context.get("request")
+        )
     )

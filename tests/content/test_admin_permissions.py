@@ -79,9 +79,7 @@ def test_staff_without_change_permission_cannot_review(client, finished_job):
     assert draft.status == "ready"
 
 
-def test_staff_with_only_the_drafts_view_permission_can_look_but_not_publish(
-    client, finished_job
-):
+def test_staff_with_only_the_drafts_view_permission_can_look_but_not_publish(client, finished_job):
     client.force_login(staff("auditor", "view_draft"))
     draft = Draft.objects.get()
     url = reverse("admin:llmshop_content_draft_change", args=[draft.pk])
