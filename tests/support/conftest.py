@@ -87,3 +87,41 @@ def send(client: Any, conversation_id: int, content: str) -> Any:
         {"content": content},
         content_type="application/json",
     )
+
+
+def redis_url_or_skip() -> str:
+    """The test Redis URL, or a skip (a failure where services are required)."""
+    import os
+
+    from tests.conftest import missing_service
+
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        missing_service("REDIS_URL is not set")
+        raise AssertionError("unreachable")
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        missing_service(f"Redis at {url} is not reachable: {exc}")
+    return url
+
+
+@pytest.fixture(params=["database", "redis"])
+def stream_backend(request: pytest.FixtureRequest, settings: Any) -> str:
+    """Run the test with each stream buffer backend (Redis skips when it is not there)."""
+    if request.param == "redis":
+        url = redis_url_or_skip()
+        settings.LLMSHOP = {**settings.LLMSHOP, "CHAT_STREAM_REDIS_URL": url}
+    return str(request.param)
+
+
+def new_reply(conversation: Any, question: str) -> Any:
+    """A shopper message and its pending reply, saved without queueing the task."""
+    from django_llmshop.support.models import Message
+
+    Message.objects.create(conversation=conversation, role="user", content=question)
+    return Message.objects.create(
+        conversation=conversation, role="assistant", status=Message.Status.PENDING
+    )
