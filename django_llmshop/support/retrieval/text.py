@@ -31,17 +31,20 @@ CJK_STOP_BIGRAMS = frozenset(["我的", "你们", "我们", "可以", "什么", 
 
 def stem(word: str) -> str:
     """A light English stemmer: enough to match "returns" with "return", "shipped" with "ship"."""
-    if len(word) <= 3 or word.isdigit():
+    if len(word) <= 3 or not word.isalpha():
         return word
-    for suffix, keep in (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", ""),
-                         ("s", "")):  # fmt: skip
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    for suffix in ("ing", "ed"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            base = word[: -len(suffix)] + keep
-            if suffix in ("ing", "ed") and len(base) > 3 and base[-1] == base[-2]:
+            base = word[: -len(suffix)]
+            if base[-1] == base[-2] and base[-1] not in "ls":
                 base = base[:-1]  # "shipped" -> "shipp" -> "ship"
-            if suffix == "s" and base.endswith(("s", "u", "i")):
-                return word  # "glass", "bus", "iris"
             return base
+    if word.endswith(("sses", "xes", "zes", "ches", "shes")):
+        return word[:-2]  # "boxes" -> "box", "dishes" -> "dish"
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
     return word
 
 
