@@ -46,7 +46,7 @@ def lemma(word: str) -> str:
 
 
 def previous_word(text: str, start: int) -> str:
-    match = re.search(r"([A-Za-z]+)\W{0,2}$", text[max(0, start - 24) : start])
+    match = re.search(r"([A-Za-z]+)[\s.:#-]{0,2}$", text[max(0, start - 24) : start])
     return match.group(1).lower() if match else ""
 
 

@@ -81,7 +81,7 @@ def _agrees(value: float, unit: Unit, claim: Claim, fact: Value) -> bool:
         claim.decimals,
         claim.trailing_zeros,
         fact_value,
-        unit.id == fact_unit,
+        UNITS.get(fact_unit),
         claim.approx,
     )
     base = unit.to_base(value)

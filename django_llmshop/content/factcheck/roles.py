@@ -69,7 +69,7 @@ ROLES: dict[str, tuple[frozenset[str], frozenset[str], tuple[str, ...]]] = {
              ("承重", "载重")),
 }
 # fmt: on
-_WORD = re.compile(r"[a-z©#'-]+")
+_WORD = re.compile(r"[a-z©#']+")
 _CLAUSE_END = re.compile(r"[!?;。！？；\n]|\.(?!\d)")  # "17.99" does not end a sentence
 _KEY_WORD = re.compile(r"[a-z]{3,}|[\u3400-\u9fff]+")
 _WEAK_KEY_WORDS = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -147,27 +148,35 @@ def tolerance(
     decimals: int,
     trailing_zeros: int,
     fact: float,
-    same_unit: bool,
+    fact_unit: Unit | None,
     approx: bool,
 ) -> float:
     """How far (in base units) a stated value may sit from the record's and still agree.
 
     A stated value agrees when it is the record's value rounded to the precision it is written
-    in: "0.8 l" for 750 ml, "25.4 fl oz" for 750 ml. Rounding to a whole unit is capped so that
-    "1 l" does not pass for 750 ml, and "about"/"around" widen the margin to 10 %.
+    in: "0.8 l" for 750 ml, "0.34 kg" for 340 g. Rounding to a whole unit is capped so that
+    "1 l" does not pass for 750 ml. Between metric and imperial units a conversion may be off by
+    2 % ("25.4 fl oz" for 750 ml); "about" and "around" widen the margin to 10 %.
     """
     if unit.dimension in EXACT_DIMENSIONS:
         margin = 0.005 if unit.dimension == "price" else 1e-9
         return max(margin, 0.1 * abs(fact)) if approx else margin
     half_step = abs(unit.to_base(0.5 * 10.0**-decimals) - unit.to_base(0.0))
-    if same_unit:
-        rounded = abs(unit.to_base(0.5 * 10.0**trailing_zeros) - unit.to_base(0.0))
-        margin = max(min(half_step, 0.15 * abs(fact)), min(rounded, 0.02 * abs(fact)))
+    rounding = min(half_step, 0.15 * abs(fact))
+    if fact_unit is None or _decimal_ratio(unit, fact_unit):
+        whole = abs(unit.to_base(0.5 * 10.0**trailing_zeros) - unit.to_base(0.0))
+        margin = max(rounding, min(whole, 0.02 * abs(fact)))  # "750 ml" for 748 ml
     else:
-        margin = max(min(half_step, 0.15 * abs(fact)), 0.02 * abs(fact))
+        margin = max(rounding, 0.02 * abs(fact))
     if approx:
         margin = max(margin, 0.1 * abs(fact))
     return margin + 1e-9
+
+
+def _decimal_ratio(unit: Unit, other: Unit) -> bool:
+    """Whether the units differ by a power of ten (ml and l, g and kg, mm and cm)."""
+    ratio = math.log10(unit.factor / other.factor)
+    return not unit.offset and not other.offset and abs(ratio - round(ratio)) < 1e-9
 
 
 def format_value(value: float) -> str:

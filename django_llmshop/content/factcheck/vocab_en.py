@@ -143,12 +143,11 @@ NEGATIONS = {
 
 # Words after which a number is a label, a version or a reference, not a claim.
 NUMBER_LABELS = {
-    "amendment", "android", "ansi", "article", "book", "chapter", "chapters", "day", "din",
-    "episode", "fig", "figure", "galaxy", "gen", "generation", "html", "ieee", "ios", "ipad",
-    "iphone", "iso", "issue", "java", "jsr", "level", "mark", "mk", "model", "no", "number", "os",
-    "page", "part", "phase", "php", "ps", "python", "release", "rfc", "room", "route", "sdk",
-    "season", "section", "series", "size", "step", "table", "track", "type", "v", "ver", "version",
-    "vol", "volume", "volumes", "week", "windows", "xbox",
+    "amendment", "android", "ansi", "article", "chapter", "chapters", "din", "episode", "fig",
+    "figure", "gen", "generation", "html", "ieee", "ios", "ipad", "iphone", "iso", "issue", "java",
+    "jsr", "level", "model", "no", "number", "os", "page", "part", "php", "ps", "python", "rfc",
+    "room", "route", "sdk", "season", "section", "series", "step", "table", "type", "v", "ver",
+    "version", "vol", "volume", "volumes", "windows", "xbox",
 }
 
 COMPARATORS = {
