@@ -191,6 +191,13 @@ def test_labels_names_and_times_are_not_claims(bottle, draft):
     assert check_text(draft, bottle) == []
 
 
+def test_n_in_one_is_a_count_not_inches():
+    facts = Facts.from_product(name="2-in-1 Shaker Bottle", attributes={"height": "9 in"})
+    assert check_text("This 2-in-1 shaker stands 9 inches tall.", facts) == []
+    finding = only(check_text("A 3-in-1 shaker.", facts))
+    assert (finding.kind, finding.text, finding.severity) == ("count", "3-in-1", "error")
+
+
 def test_identifiers():
     facts = Facts.from_product(name="Snow Crash", attributes={"isbn": "9780553380958"})
     assert check_text("ISBN 978-0-553-38095-8.", facts) == []

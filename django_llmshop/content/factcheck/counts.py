@@ -15,9 +15,10 @@ _IDENTIFIER = re.compile(
 )
 _SET_BEFORE = re.compile(r"\b(set|pack|box|case|bundle|kit|carton|pair)s?\s+of\s+$", re.I)
 COUNT_SUFFIX = re.compile(
-    r"[ -]?(pieces|piece|pcs|pc|packs|pack|count|ct|in-1)(?![A-Za-z0-9])", re.I
+    r"[ -]?(pieces|piece|pcs|pc|packs|pack|count|ct|in[- ](?:1|one))(?![A-Za-z0-9])", re.I
 )
 _SUFFIX_NOUNS = {"pieces": "piece", "pcs": "piece", "pc": "piece", "packs": "pack", "ct": "count"}
+_IN_ONE = re.compile(r"in[- ](?:1|one)", re.I)
 _INCLUDES_BEFORE = re.compile(
     r"\b(includes|including|include|comes with|contains|containing|with|plus|featuring)\s+$", re.I
 )
@@ -98,7 +99,7 @@ def read_count(text: str, token: NumberToken, loose: bool = False) -> Claim | No
         noun, start = set_before.group(1).lower(), token.start - len(set_before.group(0))
     elif suffix:
         noun, end = suffix.group(1).lower(), suffix.end()
-        noun = _SUFFIX_NOUNS.get(noun, noun)
+        noun = "in-1" if _IN_ONE.fullmatch(noun) else _SUFFIX_NOUNS.get(noun, noun)
     elif classifier and value >= 2:
         noun, end = vocab_zh.CLASSIFIERS[classifier.group()], classifier.end()
     elif previous_word(text, token.start) not in vocab_en.NUMBER_LABELS:

@@ -59,6 +59,8 @@ def _unit_after(text: str, token: NumberToken, in_size: bool = False) -> Found |
         return None
     if not is_cjk(alias[-1]) and alias[-1].isalnum() and _LATIN.match(text[end : end + 1]):
         return None
+    if unit.id == "in" and alias.lower() == "in" and re.match(r"[- ]?(?:\d|one\b)", text[end:]):
+        return None  # "2-in-1"
     if unit.id == "in" and alias.lower() == "in" and not in_size:
         # "12 in long" is a length; "12 in the box" is not.
         rest = text[end : end + 16]
