@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from django_llmshop.content.factcheck import Facts, Finding, check_text, detect_language
 
@@ -242,3 +244,13 @@ def test_language_detection():
     assert detect_language("Holds 750 ml.") == "en"
     assert detect_language("容量750毫升，不锈钢。") == "zh"
     assert detect_language("Trail Bottle 750 保温杯：容量750ml，可洗碗机清洗") == "zh"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789 .,-x×/%$€¥元毫升克两十abcinmlgkLsetof\"'()年个件", max_size=80))
+def test_any_text_gives_findings_at_their_offsets(draft):
+    facts = Facts.from_product(name="Trail Bottle 750", price="24.00", currency="USD",
+                               attributes={"capacity": "750 ml", "height": "26 cm"})  # fmt: skip
+    for finding in check_text(draft, facts):
+        assert draft[finding.start : finding.end] == finding.text
+        assert finding.severity in {"error", "warning"}
