@@ -15,11 +15,13 @@ from .roles import role_of_key
 from .terms import country_key, normalise
 from .units import resolve_unit
 
-_TRUE = {"true", "yes", "y", "1", "是", "有", "支持", "可以"}
-_FALSE = {"false", "no", "n", "0", "否", "无", "不", "不支持", "不可以"}
+_TRUE = {"true", "yes", "y", "是", "有", "支持", "可以"}
+_FALSE = {"false", "no", "n", "否", "无", "不", "不支持", "不可以"}
 _YEAR_KEY = re.compile(r"year|publi|release|copyright|founded|since|established|年份|出版|发布")
 _PRICE_KEY = re.compile(r"price|cost|售价|价格")
-_COUNT_KEY = re.compile(r"pieces|piece_count|count|quantity|pack|set_size|pcs|number_of|件数|数量")
+_COUNT_KEY = re.compile(
+    r"(?<![a-z])(?:pieces|piece|count|quantity|qty|pack|set|pcs|number_of)(?![a-z])|件数|数量"
+)
 _ID_KEY = re.compile(r"isbn|upc|ean|gtin|sku|mpn|model|asin|barcode|型号|货号")
 _DECLARING = {
     "material": re.compile(r"material|fabric|made_of|材质|材料|面料"),
@@ -137,7 +139,7 @@ class Facts:
         if value is None or value == "":
             return
         text = str(value).strip()
-        if isinstance(value, bool) or text.lower() in _TRUE | _FALSE:
+        if isinstance(value, bool) or (isinstance(value, str) and text.lower() in _TRUE | _FALSE):
             self._add_flag(key, value if isinstance(value, bool) else text.lower() in _TRUE)
             return
         if _ID_KEY.search(lowered):

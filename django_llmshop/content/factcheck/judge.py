@@ -103,10 +103,18 @@ def _values(found: list[Claim]) -> list[Value]:
 def _supported(value: float, unit: Unit, claim: Claim, found: list[Claim], facts: Facts) -> bool:
     if any(_agrees(value, unit, claim, fact) for fact in _values(found)):
         return True
-    return any(
-        number == value and (key == "name" or role_of_key(key, unit.dimension))
-        for number, key in facts.numbers
-    )
+    return _bare(facts, value, unit.dimension, found)
+
+
+def _bare(facts: Facts, value: float, dimension: str, found: list[Claim]) -> bool:
+    """A number the record gives without a unit: {"capacity": 750}, or the 750 of
+    "Trail Bottle 750" where the record has no other value of that kind."""
+    for number, key in facts.numbers:
+        if number == value and (
+            (key == "name" and not found) or (key != "name" and role_of_key(key, dimension))
+        ):
+            return True
+    return False
 
 
 def _numeric_facts(facts: Facts, dimension: str) -> list[Claim]:
@@ -196,7 +204,7 @@ def check_year(claim: Claim, facts: Facts) -> list[Finding]:
     years = facts.of_kind("year")
     if any(y.values[0] == claim.values[0] for y in years):
         return []
-    if any(n == claim.values[0] for n, _ in facts.numbers):
+    if _bare(facts, claim.values[0], "year", years):
         return []
     error, shown = _severity(claim, years)
     return [_report(claim, shown, error, f"the year {claim.text}")]
@@ -206,7 +214,7 @@ def check_count(claim: Claim, facts: Facts) -> list[Finding]:
     """A count: an error when the record counts the same thing differently."""
     counts = facts.of_kind("count")
     value = claim.values[0]
-    if any(c.values[0] == value for c in counts) or any(n == value for n, _ in facts.numbers):
+    if any(c.values[0] == value for c in counts) or _bare(facts, value, "count", counts):
         return []
     same = [c for c in counts if c.key == claim.key or {c.key, claim.key} <= _GENERIC_COUNTS]
     return [_report(claim, same, True)] if same else [_report(claim, counts, False)]
