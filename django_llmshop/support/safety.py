@@ -21,7 +21,8 @@ _MONEY_RES = [
     re.compile(rf"(?:US\$|\$|USD\s?|€|£|¥|￥|EUR\s?|GBP\s?|CNY\s?|RMB\s?)\s?{_NUMBER}", re.I),
     re.compile(rf"{_NUMBER}\s?(?:USD|EUR|GBP|CNY|RMB|dollars?|euros?|美元|元|块)", re.I),
 ]
-_ANY_NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)*")
+# Bare amounts with cents ("34.00" in a tool result); bare whole numbers are not amounts.
+_CENTS_RE = re.compile(r"\b\d{1,3}(?:,\d{3})*\.\d{2}\b|\b\d+\.\d{2}\b")
 
 COMMITMENT_PATTERNS = [
     # English: first-person promises of money, and guarantees.
@@ -39,7 +40,8 @@ COMMITMENT_PATTERNS = [
     r"保证|担保|承诺|一定(?:会|能)?(?:退|赔|给)",
 ]
 _COMMITMENT_RES = [re.compile(p, re.I) for p in COMMITMENT_PATTERNS]
-_SENTENCE_RE = re.compile(r"[^.!?。！？\n]*(?:[.!?。！？]+|\n|$)")
+# A sentence ends at ".", "!" or "?" before a space (not inside "$1.00"), or after "。！？".
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
 
 
 @dataclass(frozen=True)
@@ -70,10 +72,11 @@ def money_amounts(text: str) -> list[tuple[str, Decimal]]:
 
 
 def known_amounts(texts: Iterable[str]) -> set[Decimal]:
-    """Every number in the texts the model was given, as an amount."""
+    """The amounts in the texts the model was given: money ("$5.95") and prices ("34.00")."""
     known = set()
     for text in texts:
-        for raw in _ANY_NUMBER_RE.findall(text):
+        known.update(value for _raw, value in money_amounts(text))
+        for raw in _CENTS_RE.findall(text):
             value = _amount(raw)
             if value is not None:
                 known.add(value)
@@ -101,11 +104,12 @@ def safe_note(language: str) -> str:
 def correct_reply(text: str, findings: list[Finding], language: str) -> str:
     """The reply without the sentences at fault, followed by the safe note."""
     bad = [f.text for f in findings]
-    kept = [
-        sentence
-        for sentence in _SENTENCE_RE.findall(text)
-        if sentence and not any(b in sentence for b in bad)
-    ]
-    remaining = "".join(kept).strip()
+    lines = []
+    for line in text.splitlines():
+        sentences = [x for x in _SENTENCE_END_RE.split(line) if x]
+        kept = [x for x in sentences if not any(b in x for b in bad)]
+        if kept or not sentences:
+            lines.append(" ".join(kept))
+    remaining = "\n".join(lines).strip()
     note = safe_note(language)
     return f"{remaining}\n\n{note}" if remaining else note
