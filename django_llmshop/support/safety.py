@@ -73,7 +73,7 @@ def money_amounts(text: str) -> list[tuple[str, Decimal]]:
 
 def known_amounts(texts: Iterable[str]) -> set[Decimal]:
     """The amounts in the texts the model was given: money ("$5.95") and prices ("34.00")."""
-    known = set()
+    known: set[Decimal] = set()
     for text in texts:
         known.update(value for _raw, value in money_amounts(text))
         for raw in _CENTS_RE.findall(text):
