@@ -162,6 +162,12 @@ def test_materials_and_colours(bottle):
     assert only(check_text("Finished in red.", plain)).severity == "warning"  # record is silent
 
 
+def test_record_text_supports_whole_words_only():
+    facts = Facts.from_product(name="Mug", texts=["A featured, covered mug in cream."])
+    assert only(check_text("A red mug.", facts)).text == "red"
+    assert check_text("Finished in cream.", facts) == []
+
+
 def test_yes_no_claims(bottle):
     assert check_text("Dishwasher-safe and leak-proof.", bottle) == []
     assert only(check_text("Not dishwasher safe.", bottle)).severity == "error"

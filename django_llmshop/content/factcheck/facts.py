@@ -22,6 +22,7 @@ _PRICE_KEY = re.compile(r"price|cost|售价|价格")
 _COUNT_KEY = re.compile(
     r"(?<![a-z])(?:pieces|piece|count|quantity|qty|pack|set|pcs|number_of)(?![a-z])|件数|数量"
 )
+_CJK = re.compile(r"[\u3400-\u9fff]")
 _ID_KEY = re.compile(r"isbn|upc|ean|gtin|sku|mpn|model|asin|barcode|型号|货号")
 _DECLARING = {
     "material": re.compile(r"material|fabric|made_of|材质|材料|面料"),
@@ -60,7 +61,7 @@ class Facts:
     identifiers: set[str] = field(default_factory=set)
     names: list[str] = field(default_factory=list)  # texts whose numbers are names, not claims
     declared: set[str] = field(default_factory=set)  # kinds the record states outright
-    corpus: str = ""  # all record text, normalised, for terms the vocabularies lack
+    corpus: str = ""  # all record text, lower case, for words the vocabularies lack
     currency: str = ""
 
     @classmethod
@@ -100,7 +101,7 @@ class Facts:
         """Claims of a free text (source "text") or of a record field (source "record")."""
         if not text:
             return
-        self.corpus += " " + normalise(text)
+        self.corpus += " " + _plain(text)
         self.identifiers.update(
             re.sub(r"[-\s]", "", m) for m in re.findall(r"\d[\d-]{5,}[\dX]", text)
         )
@@ -127,7 +128,7 @@ class Facts:
     def add_attribute(self, key: str, value: Any) -> None:
         """One attribute: booleans become flags, numbers take their unit from the key."""
         lowered = key.lower()
-        self.corpus += " " + normalise(key)
+        self.corpus += " " + _plain(key)
         if isinstance(value, Mapping):
             for sub_key, sub_value in value.items():
                 self.add_attribute(f"{key} {sub_key}", sub_value)
@@ -200,8 +201,25 @@ class Facts:
             )
         )
 
+    def says(self, phrase: str) -> bool:
+        """Whether the record's text contains the phrase, as whole words ("red", not "covered")."""
+        phrase = _plain(phrase)
+        if not phrase:
+            return False
+        if _CJK.search(phrase):
+            return phrase in self.corpus
+        return (
+            re.search(r"(?<![a-z0-9])" + re.escape(phrase) + r"(?![a-z0-9])", self.corpus)
+            is not None
+        )
+
     def of_kind(self, *kinds: str) -> list[Claim]:
         return [claim for claim in self.claims if claim.kind in kinds]
+
+
+def _plain(text: str) -> str:
+    """Lower case, with runs of spaces, hyphens and underscores as one space."""
+    return re.sub(r"[\s\-_]+", " ", text.lower()).strip()
 
 
 def _numbered_pairs(name: str) -> list[str]:

@@ -7,7 +7,6 @@ from .claims import Claim
 from .facts import Facts
 from .findings import Finding
 from .judge import finding
-from .terms import normalise
 
 _LABELS = {key: spellings[0] for key, spellings in vocab_en.CLAIMS.items()}
 _WHAT = {"material": "material", "colour": "colour", "format": "format", "origin": "origin"}
@@ -37,7 +36,7 @@ def check_term(claim: Claim, facts: Facts) -> list[Finding]:
     """A material, colour, format or origin: supported when the record names it."""
     terms = _record_terms(facts, claim.kind, claim.key)
     keys = {t.key for t in terms}
-    if claim.key in keys or normalise(claim.text) in facts.corpus:
+    if claim.key in keys or facts.says(claim.text):
         return []
     if claim.kind == "material" and any(claim.key in _ancestors(k) for k in keys):
         return []  # "steel" for a stainless-steel bottle
@@ -93,7 +92,7 @@ def check_claim(claim: Claim, facts: Facts) -> list[Finding]:
                 error=True,
             )
         ]
-    if asserted and normalise(claim.text) in facts.corpus:
+    if asserted and facts.says(claim.text):
         return []  # the record says it in words the vocabulary lacks ("保温时长")
     if claim.key == "lifetime_warranty":
         warranty = [c for c in facts.of_kind("quantity") if c.role == "warranty"]
