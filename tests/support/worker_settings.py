@@ -1,0 +1,19 @@
+"""Settings of a Celery worker process for the chat tests: the fake endpoint, the chat queue."""
+
+import os
+
+from tests.settings import *  # noqa: F403
+from tests.settings import LLMSHOP as BASE_LLMSHOP
+
+LLMSHOP = {
+    **BASE_LLMSHOP,
+    "ENDPOINTS": {
+        "default": {
+            "BASE_URL": os.environ.get("LLMSHOP_TEST_FAKE_URL", "http://127.0.0.1:9/v1"),
+            "MODEL": "fake-model",
+            "MAX_RETRIES": 0,
+        }
+    },
+    "CHAT_QUEUE": "llmshop_chat",
+    "CHAT_STREAM_REDIS_URL": os.environ.get("REDIS_URL") or None,
+}
