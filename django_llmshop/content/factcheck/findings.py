@@ -12,6 +12,11 @@ SEVERITIES = ("error", "warning")
 class Finding:
     """One unsupported or contradicted claim; `draft[start:end] == text`.
 
+    `kind` is what was claimed: "quantity" (a number with a unit, or a range), "dimensions"
+    (one measure of a size such as "13.2 x 20.3 cm"), "price", "percentage", "year", "count",
+    "identifier", "material", "colour", "format", "origin" or "claim" ("dishwasher-safe").
+    `expected` holds what the record says instead, as the record writes it.
+
     Severity "error": the record says something else ("750 ml", not "1000 ml").
     Severity "warning": the record is silent, or the claim may be about something else.
     """
