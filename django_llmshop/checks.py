@@ -7,7 +7,7 @@
 | E003 | an endpoint lacks ``BASE_URL``/``MODEL``, or its URL is not http(s) |
 | E004 | an endpoint's number is out of range (timeouts, retries, concurrency, prices) |
 | E005 | ``PURPOSES`` names an unknown purpose, or a purpose points at no endpoint |
-| E006 | ``PRODUCT_MODEL``/``ORDER_MODEL``/``REVIEW_MODEL``/``PAGE_MODEL`` is not an installed model |
+| E006 | ``PRODUCT_MODEL``, ``ORDER_MODEL``, ``REVIEW_MODEL`` or ``PAGE_MODEL``: no such model |
 | E007 | ``ADAPTER`` cannot be imported or is not a ``ShopAdapter`` |
 | E008 | a daily budget, the circuit breaker, ``RETRY_AFTER_CAP`` or the log retention is invalid |
 | E009 | the call-log settings (``LOG_EXCERPT_CHARS``, ``LOG_REDACT_PATTERNS``) are invalid |
