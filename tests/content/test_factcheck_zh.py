@@ -32,9 +32,10 @@ def test_a_chinese_draft_that_agrees_has_no_findings(cup):
     assert check_text(draft, cup) == []
 
 
-def test_a_capacity_the_record_contradicts(cup):
+@pytest.mark.parametrize("language", [None, "zh", "zh-hans", "en"])
+def test_a_capacity_the_record_contradicts(cup, language):
     draft = "容量1000毫升。"
-    [finding] = check_text(draft, cup)
+    [finding] = check_text(draft, cup, language=language)
     assert (finding.text, finding.severity, finding.expected) == ("1000毫升", "error", ["750 ml"])
     assert draft[finding.start : finding.end] == "1000毫升"
 

@@ -45,10 +45,11 @@ _CHECKS = {
 def check_text(text: str, facts: Facts, language: str | None = None) -> list[Finding]:
     """Findings for every claim in `text` that `facts` do not support, in text order.
 
-    `language` ("en" or "zh") is detected from the text when not given; Chinese text is also
-    read for English units and words, as shop copy mixes them ("750ml 不锈钢").
+    `language` ("en", "zh", or a code such as "zh-hans") is detected from the text when not
+    given; Chinese text is also read for English units and words, as shop copy mixes them
+    ("750ml 不锈钢").
     """
-    language = language or detect_language(text)
+    language = (language or detect_language(text)).lower()[:2]
     findings: list[Finding] = []
     for claim in extract_claims(text, language, names=facts.names):
         findings.extend(_CHECKS[claim.kind](claim, facts))
