@@ -115,7 +115,9 @@ class DraftEditForm(forms.Form):
                     label=name.replace("_", " ").capitalize(),
                     initial=value,
                     required=False,
-                    widget=forms.Textarea(attrs={"rows": 2 if len(value) < 100 else 6}),
+                    widget=forms.Textarea(
+                        attrs={"rows": 2 if len(value) < 100 else 6, "class": "vLargeTextField"}
+                    ),
                 )
             elif isinstance(value, list):
                 self.fields[name] = forms.CharField(
@@ -123,14 +125,18 @@ class DraftEditForm(forms.Form):
                     initial="\n".join(str(item) for item in value),
                     required=False,
                     help_text=_("One per line."),
-                    widget=forms.Textarea(attrs={"rows": max(2, len(value) + 1)}),
+                    widget=forms.Textarea(
+                        attrs={"rows": max(2, len(value) + 1), "class": "vLargeTextField"}
+                    ),
                 )
             else:
                 continue
             self.part_names.append(name)
         if not self.part_names:
             self.fields["text"] = forms.CharField(
-                label=_("Text"), initial=draft.text, widget=forms.Textarea(attrs={"rows": 8})
+                label=_("Text"),
+                initial=draft.text,
+                widget=forms.Textarea(attrs={"rows": 8, "class": "vLargeTextField"}),
             )
 
     def edited(self) -> tuple[str, dict[str, Any] | None]:
@@ -158,7 +164,7 @@ class RegenerateForm(forms.Form):
     note = forms.CharField(
         label=_("Note to the model"),
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"}),
         help_text=_("For example: “Mention the colour first. No exclamation marks.”"),
     )
 

@@ -207,7 +207,12 @@ def draft_review(
     context = {
         **review_context(draft, conflict),
         **forms,
-        "title": str(draft),
+        "title": _("%(kind)s for %(product)s (%(language)s)")
+        % {
+            "kind": draft.get_kind_display(),
+            "product": draft.product or draft.product_id,
+            "language": draft.language,
+        },
         "original": draft,
         "can_review": can_review(request.user),
     }
