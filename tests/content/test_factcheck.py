@@ -143,6 +143,10 @@ def test_counts():
     assert (wrong.kind, wrong.text, wrong.severity) == ("count", "set of 6", "error")
     lids = only(check_text("Includes two lids.", facts))
     assert (lids.text, lids.severity) == ("two lids", "warning")
+    luggage = Facts.from_product(name="Carry-on", attributes={"wheels": "4 wheels", "pockets": 8})
+    assert check_text("Rolls on 4 spinner wheels.", luggage) == []
+    wheels = only(check_text("Rolls on 8 spinner wheels.", luggage))
+    assert (wheels.text, wheels.severity) == ("8 spinner wheels", "error")
 
 
 def test_materials_and_colours(bottle):

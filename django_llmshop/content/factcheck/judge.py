@@ -211,12 +211,20 @@ def check_year(claim: Claim, facts: Facts) -> list[Finding]:
 
 
 def check_count(claim: Claim, facts: Facts) -> list[Finding]:
-    """A count: an error when the record counts the same thing differently."""
+    """A count: it must agree with the record's count of the same thing; where the record
+    counts nothing alike, any count of the record with that number will do ("4 glasses" for a
+    set of 4)."""
     counts = facts.of_kind("count")
     value = claim.values[0]
-    if any(c.values[0] == value for c in counts) or _bare(facts, value, "count", counts):
+    same = [
+        c
+        for c in counts
+        if c.key == claim.key
+        or {c.key, claim.key} <= _GENERIC_COUNTS
+        or (c.source and mentions(claim.context, c.source))  # "12个卡位" and {"卡位": "8个"}
+    ]
+    if any(c.values[0] == value for c in same or counts) or _bare(facts, value, "count", counts):
         return []
-    same = [c for c in counts if c.key == claim.key or {c.key, claim.key} <= _GENERIC_COUNTS]
     return [_report(claim, same, True)] if same else [_report(claim, counts, False)]
 
 

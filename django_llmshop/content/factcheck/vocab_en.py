@@ -184,11 +184,6 @@ INCH_FOLLOWERS = {
     "across", "deep", "diameter", "display", "high", "laptop", "long", "monitor", "screen",
     "square", "tall", "thick", "tv", "wide", "x",
 }
-# Words that may stand between a number and what it counts: "4 reusable straws".
-COUNT_FILLERS = {
-    "adjustable", "bonus", "different", "extra", "free", "interchangeable", "large", "matching",
-    "removable", "replacement", "reusable", "separate", "small", "spare",
-}
 # Words ending in "s" after a year that are not plural nouns: "in 1992 was", "1984 has".
 NOT_PLURAL = {
     "across", "always", "as", "does", "goes", "has", "his", "is", "its", "perhaps", "plus", "this",
