@@ -139,7 +139,11 @@ def job_page(
 
 def job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress bar alone, polled by the job page every second until the job finishes."""
-    if not can_review(request.user):
+    user = request.user
+    may_view = (
+        user.is_active and user.is_staff and user.has_perm("llmshop_content.view_generationjob")
+    )
+    if not (may_view or can_review(user)):
         raise PermissionDenied
     job = get_object_or_404(GenerationJob, pk=pk)
     return TemplateResponse(request, TEMPLATES + "_job_progress.html", job_context(job))
