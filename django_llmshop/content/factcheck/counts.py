@@ -22,44 +22,10 @@ _IN_ONE = re.compile(r"in[- ](?:1|one)", re.I)
 _INCLUDES_BEFORE = re.compile(
     r"\b(includes|including|include|comes with|contains|containing|with|plus|featuring)\s+$", re.I
 )
-_STOPS = {
-    "of",
-    "the",
-    "and",
-    "or",
-    "to",
-    "in",
-    "for",
-    "with",
-    "per",
-    "a",
-    "an",
-    "from",
-    "by",
-    "on",
-    "at",
-    "is",
-    "are",
-    "was",
-    "were",
-    "that",
-    "which",
-    "than",
-    "as",
-    "more",
-    "less",
-}
 _WORD_AFTER = re.compile(r"[ \u00a0]+([a-z][a-z-]*)")
 _ZH_CLASSIFIER = re.compile("|".join(sorted(vocab_zh.CLASSIFIERS, key=len, reverse=True)))
-_SINGULAR = (
-    ("ies", "y"),
-    ("ves", "fe"),
-    ("sses", "ss"),
-    ("shes", "sh"),
-    ("ches", "ch"),
-    ("xes", "x"),
-    ("s", ""),
-)
+_SINGULAR = (("ies", "y"), ("ves", "fe"), ("sses", "ss"), ("shes", "sh"), ("ches", "ch"),
+             ("xes", "x"), ("s", ""))  # fmt: skip
 
 
 def lemma(word: str) -> str:
@@ -103,7 +69,7 @@ def _noun_after(text: str, token: NumberToken, loose: bool) -> tuple[str, int]:
             includes and step == 0 and noun.endswith("s") and len(noun) > 3
         ):
             return lemma(noun), word.end()
-        if noun in _STOPS:
+        if noun in vocab_en.COUNT_STOPS:
             break
         position = word.end()
     return "", token.end

@@ -184,6 +184,10 @@ INCH_FOLLOWERS = {
     "across", "deep", "diameter", "display", "high", "laptop", "long", "monitor", "screen",
     "square", "tall", "thick", "tv", "wide", "x",
 }
+# Words at which the search for what a number counts stops: "3 of the cups".
+COUNT_STOPS = {"of", "the", "and", "or", "to", "in", "for", "with", "per", "a", "an", "from", "by",
+               "on", "at", "is", "are", "was", "were", "that", "which", "than", "as", "more",
+               "less"}
 # Words ending in "s" after a year that are not plural nouns: "in 1992 was", "1984 has".
 NOT_PLURAL = {
     "across", "always", "as", "does", "goes", "has", "his", "is", "its", "perhaps", "plus", "this",
