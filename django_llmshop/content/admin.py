@@ -174,6 +174,12 @@ class DraftAdmin(ContentAdmin, admin.ModelAdmin):
     list_select_related = ["job"]
     actions = ["approve_selected"]
 
+    class Media:
+        css = {"all": ["django_llmshop/content/review.css"]}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Draft]:
+        return super().get_queryset(request).prefetch_related("product")
+
     @admin.display(description=_("product"))
     def product_link(self, draft: Draft) -> str:
         product = draft.product

@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from django.utils.translation import gettext as _
 from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission, IsAdminUser
 from rest_framework.request import Request
@@ -100,7 +101,7 @@ class DraftListView(StaffView):
             value = request.query_params.get(param)
             if value:
                 if param == "job" and not value.isdigit():
-                    return Response({"detail": "job must be a number"}, status=400)
+                    return Response({"detail": _("job must be a number.")}, status=400)
                 queryset = queryset.filter(**{field: value})
         return Response(DraftSerializer(queryset, many=True).data)
 
