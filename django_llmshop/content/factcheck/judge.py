@@ -207,7 +207,7 @@ def check_year(claim: Claim, facts: Facts) -> list[Finding]:
     if _bare(facts, claim.values[0], "year", years):
         return []
     error, shown = _severity(claim, years)
-    return [_report(claim, shown, error, f"the year {claim.text}")]
+    return [_report(claim, shown, error, "" if error else f"the year {claim.text}")]
 
 
 def check_count(claim: Claim, facts: Facts) -> list[Finding]:
