@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -130,3 +131,15 @@ def interaction_matrix(
     if binary:
         matrix.data[:] = 1.0
     return matrix
+
+
+def load_item_attributes(path: str | Path, data: Sequences) -> list[list[int]]:
+    """Read ``{"item_id": [attribute_id, ...]}`` JSON into per-index attribute lists.
+
+    Items absent from the file get no attributes; ids absent from the sequences are ignored.
+    """
+    with open(path, encoding="utf-8") as handle:
+        raw = json.load(handle)
+    if not isinstance(raw, dict):
+        raise ValueError(f"{path}: expected a JSON object of item id -> attribute ids")
+    return [[int(a) for a in raw.get(str(item_id), [])] for item_id in data.item_ids.tolist()]

@@ -23,6 +23,9 @@ class SequenceKNNParams:
     Similarity: ``C[i, j] / (n_i**alpha * n_j**(1 - alpha) + shrink)`` with ``n`` the item
     counts; ``alpha > 0.5`` penalises popular targets less than popular sources, ``shrink``
     damps pairs seen only a few times. Each item keeps its ``neighbours`` strongest.
+    ``content`` weighs an optional items × items content similarity (attributes or text,
+    cosine in [0, 1]) added to the learned similarity before pruning: it gives items with
+    little or no history neighbours, and adds brand and category sense to the others.
     Serving: history item of age ``a`` (0 = last) weighs ``recency**a``, over the last
     ``max_history`` items, plus ``prior`` × popularity scaled to 1 at the most popular item.
     """
@@ -32,10 +35,11 @@ class SequenceKNNParams:
     backward: float = 0.25
     alpha: float = 0.7
     shrink: float = 20.0
-    neighbours: int = 100
+    neighbours: int = 200
     recency: float = 0.6
-    max_history: int = 20
+    max_history: int = 10
     prior: float = 0.02
+    content: float = 0.03
 
 
 def transition_counts(
@@ -76,13 +80,22 @@ def asymmetric_cosine(
 
 
 def fit_sequence_knn(
-    sequences: Sequence[IntArray], n_items: int, params: SequenceKNNParams | None = None
+    sequences: Sequence[IntArray],
+    n_items: int,
+    params: SequenceKNNParams | None = None,
+    content: sp.spmatrix | None = None,
 ) -> NeighbourTable:
-    """Train the neighbour table from time-ordered sequences."""
+    """Train the neighbour table from time-ordered sequences (and optional content similarity).
+
+    ``content`` is an items × items similarity such as
+    :func:`~django_llmshop.recommend.engine.content.attribute_neighbours` returns.
+    """
     p = params or SequenceKNNParams()
     totals = item_counts(sequences, n_items)
     counts = transition_counts(sequences, n_items, p.window, p.decay, p.backward)
     similarity = asymmetric_cosine(counts, totals, p.alpha, p.shrink)
+    if content is not None and p.content:
+        similarity = sp.csr_matrix(similarity + p.content * sp.csr_matrix(content))
     return NeighbourTable.from_matrix(
         similarity,
         totals,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+import scipy.sparse as sp
+
 from .data import Split
 from .metrics import Result, evaluate
 from .sequence_knn import SequenceKNNParams, fit_sequence_knn
@@ -35,9 +37,11 @@ def tune(
     rounds: int = 2,
     k: int = 10,
     log: Callable[[Trial], None] | None = None,
+    content: sp.spmatrix | None = None,
 ) -> tuple[SequenceKNNParams, list[Trial]]:
     """Coordinate ascent on NDCG@k of the validation item; returns the best params and trials.
 
+    ``content`` is passed to the model as is (see :func:`fit_sequence_knn`).
     Only ``validation`` is used: the test targets are never seen while choosing.
     """
     cache: dict[SequenceKNNParams, Result] = {}
@@ -45,7 +49,7 @@ def tune(
 
     def score(params: SequenceKNNParams) -> float:
         if params not in cache:
-            model = fit_sequence_knn(validation.train, validation.n_items, params)
+            model = fit_sequence_knn(validation.train, validation.n_items, params, content)
             cache[params] = evaluate(model.score, validation, k=k)
             trials.append(Trial(params, cache[params]))
             if log is not None:

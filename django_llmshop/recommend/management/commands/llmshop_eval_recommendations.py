@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from django_llmshop.recommend.engine import load_sequences
+from django_llmshop.recommend.engine.data import load_item_attributes
 from django_llmshop.recommend.engine.protocol import format_report, run_protocol
 from django_llmshop.recommend.engine.tuning import Trial
 
@@ -25,6 +26,11 @@ class Command(BaseCommand):
             "--sequences",
             required=True,
             help="File with one user a line: user_id item_id item_id ... in time order.",
+        )
+        parser.add_argument(
+            "--attributes",
+            help="Optional JSON {item_id: [attribute_id, ...]} (brand, category ids): also "
+            "evaluates the model with attribute similarity.",
         )
         parser.add_argument("--k", type=int, default=10, help="Cut-off of HR@k / NDCG@k.")
         parser.add_argument(
@@ -44,12 +50,22 @@ class Command(BaseCommand):
         if data.n_users == 0:
             raise CommandError(f"No sequences in {path}.")
 
+        attributes = None
+        if options["attributes"]:
+            try:
+                attributes = load_item_attributes(options["attributes"], data)
+            except (OSError, ValueError) as error:
+                raise CommandError(f"Cannot read attributes: {error}") from error
+
         def log(trial: Trial) -> None:
             self.stdout.write(f"  tried {trial.params}: {trial.result}")
 
         if options["tune"]:
             self.stdout.write("Tuning on the validation item ...")
-        report = run_protocol(data, k=k, tune_params=options["tune"], log=log)
+        report = run_protocol(
+            data, attributes=attributes, k=k, tune_params=options["tune"], log=log
+        )
         if options["tune"]:
-            self.stdout.write(f"Best on validation: {report.params}")
+            for run in report.runs[1:]:
+                self.stdout.write(f"Best on validation for {run.name}: {run.params}")
         self.stdout.write(format_report(report))
