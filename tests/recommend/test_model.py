@@ -89,3 +89,27 @@ def test_neighbour_rows_are_sorted_and_exclude_the_item_itself():
         neighbours, weights = model.neighbours(item)
         assert item not in neighbours.tolist()
         assert np.all(np.diff(weights) <= 0)
+
+
+def test_a_shopper_without_history_gets_the_most_popular_items():
+    data = _planted()
+    model = fit_sequence_knn(data.sequences, data.n_items)
+    counts = item_counts(data.sequences, data.n_items)
+    top = [item for item, _ in model.recommend(np.array([], dtype=np.int32), k=3)]
+    assert top == np.argsort(-counts, kind="stable")[:3].tolist()
+    # With no prior, neighbour scores first, then popularity fills the list.
+    plain = fit_sequence_knn(data.sequences, data.n_items, SequenceKNNParams(prior=0.0))
+    assert len(plain.recommend(np.array([0], dtype=np.int32), k=50)) == 50
+
+
+def test_rows_export_every_neighbour_in_rank_order():
+    data = _planted()
+    model = fit_sequence_knn(data.sequences, data.n_items, SequenceKNNParams(neighbours=4))
+    rows = list(model.rows())
+    assert len(rows) == len(model.indices)
+    rebuilt = {}
+    for item, rank, neighbour, weight in rows:
+        rebuilt.setdefault(item, []).append((rank, neighbour, weight))
+    for item, entries in rebuilt.items():
+        assert [r for r, _, _ in entries] == list(range(len(entries)))
+        assert [n for _, n, _ in entries] == model.neighbours(item)[0].tolist()

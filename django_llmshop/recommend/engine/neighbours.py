@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -125,12 +125,22 @@ class NeighbourTable:
             for j, v in zip(items.tolist(), values.tolist(), strict=True):
                 totals[j] = totals.get(j, 0.0) + weight * v
         seen = {int(i) for i in history}
+        # Popular items are candidates too: they fill the list for a shopper with little or
+        # no history (cold start), ranked by the prior alone.
+        for j in np.argsort(-self.popularity, kind="stable")[: k + len(seen)].tolist():
+            totals.setdefault(j, 0.0)
         if self.prior:
-            for j in np.argsort(-self.popularity, kind="stable")[: k + len(seen)].tolist():
-                totals[j] = totals.get(j, 0.0)
             for j in totals:
                 totals[j] += self.prior * float(self.popularity[j])
         ranked = sorted(
-            ((j, s) for j, s in totals.items() if j not in seen), key=lambda p: (-p[1], p[0])
+            ((j, s) for j, s in totals.items() if j not in seen),
+            key=lambda p: (-p[1], -float(self.popularity[p[0]]), p[0]),
         )
         return ranked[:k]
+
+    def rows(self) -> Iterator[tuple[int, int, int, float]]:
+        """Every stored neighbour as ``(item, rank, neighbour, weight)``, for bulk inserts."""
+        for item in range(self.n_items):
+            neighbours, weights = self.neighbours(item)
+            for rank, (j, w) in enumerate(zip(neighbours.tolist(), weights.tolist(), strict=True)):
+                yield item, rank, j, w
