@@ -22,6 +22,7 @@ from django_llmshop.support import limits
 from django_llmshop.support.handoffs import request_handoff
 from django_llmshop.support.models import Conversation, Handoff, Message
 from django_llmshop.support.replies import failure_text
+from django_llmshop.support.streambuffer import get_stream_buffer
 from django_llmshop.support.tasks import enqueue_reply
 
 SESSION_TOKEN = "llmshop_chat_owner"
@@ -147,6 +148,8 @@ def post_message(request: HttpRequest, conversation: Conversation, content: str)
             reply.finished_at = timezone.now()
             reply.save()
         else:
+            # Events left under this id (a database reset reuses ids) must not be replayed.
+            get_stream_buffer().clear(reply.pk)
             enqueue_reply(reply.pk)
     return reply
 
@@ -157,6 +160,7 @@ def retry_reply(message: Message) -> bool:
         pk=message.pk, role=Message.Role.ASSISTANT, status=Message.Status.FAILED
     ).update(status=Message.Status.PENDING, content="", error="", finished_at=None)
     if updated:
+        get_stream_buffer().clear(message.pk)  # a reader must not replay the failed attempt
         enqueue_reply(message.pk)
     return bool(updated)
 
