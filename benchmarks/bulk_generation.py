@@ -1,7 +1,9 @@
 """Bulk generation throughput: a job of N products through a real Celery worker, in one run.
 
 The fake endpoint answers every call after LATENCY seconds and counts how many calls are in
-flight at once. The ideal rate is MAX_CONCURRENCY / LATENCY calls per second; the job's rate is
+flight at once. The endpoint takes CONCURRENCY calls at once; MAX_CONCURRENCY is a per-process
+limit, so each of the worker's processes gets CONCURRENCY / PROCESSES of it. The ideal rate is
+CONCURRENCY / LATENCY calls per second; the job's rate is
 printed against it, beside a naive baseline measured in the same run: the same job with one
 call per task (chunk size 1), which a prefork worker with 2 processes can only run 2 at a time.
 
@@ -30,7 +32,12 @@ def main() -> None:
     parser.add_argument("--products", type=int, default=500)
     parser.add_argument("--baseline-products", type=int, default=60)
     parser.add_argument("--latency", type=float, default=0.3)
-    parser.add_argument("--concurrency", type=int, default=16, help="MAX_CONCURRENCY")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=16,
+        help="calls the endpoint takes at once, split over the processes",
+    )
     parser.add_argument("--processes", type=int, default=2, help="worker processes")
     args = parser.parse_args()
 
@@ -44,7 +51,7 @@ def main() -> None:
     os.environ.update(
         DJANGO_SETTINGS_MODULE="benchmarks.settings",
         LLMSHOP_BASE_URL=server.base_url,
-        LLMSHOP_MAX_CONCURRENCY=str(args.concurrency),
+        LLMSHOP_MAX_CONCURRENCY=str(max(1, args.concurrency // args.processes)),
         LLMSHOP_CELERY_EAGER="0",
     )
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
@@ -102,8 +109,9 @@ def main() -> None:
     rate = done / batched
     naive_rate = naive_done / naive
     print(
-        f"endpoint latency {args.latency * 1000:.0f} ms, MAX_CONCURRENCY {args.concurrency} "
-        f"per process, worker prefork × {args.processes}, broker "
+        f"endpoint latency {args.latency * 1000:.0f} ms, {args.concurrency} calls at once "
+        f"(MAX_CONCURRENCY {args.concurrency // args.processes} per process × "
+        f"{args.processes} prefork processes), broker "
         f"{os.environ.get('CELERY_BROKER_URL', 'filesystem').split(':')[0]}, database "
         f"{os.environ['DATABASE_URL'].split(':')[0]}"
     )

@@ -20,7 +20,11 @@ if "sqlite" in DATABASES["default"]["ENGINE"] and os.environ.get("LLMSHOP_TEST_S
     # A file instead of memory, so that a Celery worker process can share the test database.
     DATABASES["default"]["TEST"] = {"NAME": os.environ["LLMSHOP_TEST_SQLITE"]}
 if "sqlite" in DATABASES["default"]["ENGINE"]:
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 30
+    # IMMEDIATE: a transaction takes the write lock when it starts, so concurrent writers (a
+    # worker's processes) wait for each other instead of failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        timeout=30, transaction_mode="IMMEDIATE"
+    )
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
