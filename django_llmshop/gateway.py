@@ -13,15 +13,13 @@ Each call is checked against the purpose's daily budget first, and writes one ``
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import queue
 import re
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.contrib.contenttypes.models import ContentType
@@ -35,7 +33,6 @@ from django_llmshop.llm import (
     ChatResult,
     CircuitBreaker,
     LLMClient,
-    LLMError,
     StreamChunk,
 )
 from django_llmshop.models import Budget, LLMCall, spent_today
@@ -235,8 +232,8 @@ class AsyncPurposeLLM(PurposeLLM):
 
     An async client is bound to the event loop it runs in, so each ``async with`` block gets
     its own; the endpoint's circuit breaker is still shared with every other client. With a
-    ``record_sink`` (see :func:`run_batch`) call records go there instead of to the database,
-    and the budget is left to whoever owns the sink.
+    ``record_sink`` (see :func:`django_llmshop.batch.run_batch`) call records go there instead
+    of to the database, and the budget is left to whoever owns the sink.
     """
 
     def __init__(
@@ -279,74 +276,6 @@ class AsyncPurposeLLM(PurposeLLM):
         if self._record_sink is None:
             await sync_to_async(check_budget, thread_sensitive=True)(self.purpose)
         return await self.aclient.chat(messages, metadata=self._metadata(obj), **kwargs)
-
-
-K = TypeVar("K")
-
-
-def run_batch(
-    purpose: str,
-    tasks: Sequence[tuple[K, Callable[[AsyncPurposeLLM], Awaitable[Any]]]],
-    on_result: Callable[[K, Any], None],
-) -> None:
-    """Run many model calls at once, at most the endpoint's MAX_CONCURRENCY in flight.
-
-    The calls run on an event loop in a helper thread; everything that touches the database —
-    ``on_result(key, value)`` for each finished task (``value`` is the task's return value or
-    the ``LLMError`` it raised), the call log, the budget — runs here, in the calling thread, as
-    results arrive. So each result is stored the moment it is ready, inside the caller's own
-    database connection and transaction rules. When the purpose's daily budget runs out, the
-    tasks not yet started end with ``BudgetExceededError`` instead of calling the model.
-    """
-    check_budget(purpose)
-    endpoint = llmshop_settings.endpoint_for(purpose)
-    events: queue.Queue[Any] = queue.Queue()
-    stop = threading.Event()
-    done = object()
-
-    async def run_all() -> None:
-        async with AsyncPurposeLLM(purpose, record_sink=events.put) as llm:
-            limit = asyncio.Semaphore(max(1, endpoint.max_concurrency))
-
-            async def run_one(key: K, task: Callable[[AsyncPurposeLLM], Awaitable[Any]]) -> None:
-                async with limit:
-                    value: Any
-                    if stop.is_set():
-                        value = BudgetExceededError(f"The daily budget for {purpose!r} is used up.")
-                    else:
-                        try:
-                            value = await task(llm)
-                        except LLMError as exc:
-                            value = exc
-                    events.put((key, value))
-
-            await asyncio.gather(*(run_one(key, task) for key, task in tasks))
-
-    def loop_thread() -> None:
-        try:
-            asyncio.run(run_all())
-        except BaseException as exc:  # noqa: BLE001 - handed to the calling thread, re-raised there
-            events.put(exc)
-        finally:
-            events.put(done)
-
-    thread = threading.Thread(target=loop_thread, name=f"llmshop-batch-{purpose}", daemon=True)
-    thread.start()
-    failure: BaseException | None = None
-    while (event := events.get()) is not done:
-        if isinstance(event, CallRecord):
-            write_call_record(event)
-        elif isinstance(event, BaseException):
-            failure = event
-        else:
-            on_result(*event)
-            try:
-                check_budget(purpose)
-            except BudgetExceededError:
-                stop.set()
-    thread.join()
-    if failure is not None:
-        raise failure
 
 
 def llm_for(purpose: str, obj: models.Model | None = None) -> PurposeLLM:

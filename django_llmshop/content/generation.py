@@ -10,7 +10,8 @@ drafts (not incremented), so they stay exact however many chunks run at once.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+import time
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,14 +22,18 @@ from django.db.models.functions import Length
 from django.utils import timezone
 
 from django_llmshop.adapters import ProductFacts, get_adapter
+from django_llmshop.batch import run_batch
 from django_llmshop.content.factcheck import Facts, check_text
 from django_llmshop.content.models import Draft, GenerationJob, Kind
 from django_llmshop.content.prompts import Prompt, product_prompt, text_of
 from django_llmshop.content.summaries import MAX_REVIEWS, summarize_reviews
-from django_llmshop.gateway import AsyncPurposeLLM, run_batch
+from django_llmshop.gateway import AsyncPurposeLLM
 from django_llmshop.llm import BudgetExceededError, LLMError, LLMResponseError
 
 logger = logging.getLogger("django_llmshop.content")
+
+#: Seconds between recounts of a job's progress while a chunk runs (and always at its end).
+COUNT_INTERVAL = 0.5
 
 
 @dataclass(frozen=True)
@@ -225,32 +230,45 @@ def prepare(draft: Draft, options: dict[str, Any]) -> tuple[models.Model, Task] 
 
 
 def generate_drafts(
-    drafts: list[Draft], options: dict[str, Any], job_id: int | None = None
+    drafts: Iterable[Draft], options: dict[str, Any], job_id: int | None = None
 ) -> None:
-    """Generate claimed drafts concurrently; each is saved the moment its reply arrives."""
+    """Generate drafts concurrently; each is saved the moment its reply arrives.
+
+    ``drafts`` is consumed lazily, one draft at a time, so that the first calls are in flight
+    while later drafts are still being claimed and prepared.
+    """
     prepared: dict[int, tuple[Draft, models.Model]] = {}
-    tasks: list[tuple[int, Task]] = []
-    for draft in drafts:
-        ready = prepare(draft, options)
-        if ready is not None:
-            prepared[draft.pk] = (draft, ready[0])
-            tasks.append((draft.pk, ready[1]))
+    seen: list[Draft] = []
+
+    def tasks() -> Iterator[tuple[int, Task]]:
+        for draft in drafts:
+            seen.append(draft)
+            ready = prepare(draft, options)
+            if ready is not None:
+                prepared[draft.pk] = (draft, ready[0])
+                yield draft.pk, ready[1]
+
+    last_count = 0.0
 
     def store(draft_pk: int, value: Any) -> None:
+        nonlocal last_count
         draft, product = prepared[draft_pk]
         if isinstance(value, LLMError):
             logger.warning("Draft %s failed: %s", draft.pk, value)
             fail_draft(draft, value)
         else:
             finish_draft(draft, product, value, options)
-        if job_id is not None:
+        # Recounting locks the job row: often enough for a live progress bar, no more.
+        if job_id is not None and time.monotonic() - last_count >= COUNT_INTERVAL:
             refresh_job_counts(job_id)
+            last_count = time.monotonic()
 
     try:
-        run_batch("content", tasks, store)
-    except BudgetExceededError as exc:
-        for draft, _product in prepared.values():
-            fail_draft(draft, exc)
+        run_batch("content", tasks(), store)
+    except BudgetExceededError as exc:  # used up before the batch started
+        for draft in [*seen, *drafts]:
+            if draft.status == Draft.Status.PENDING:
+                fail_draft(draft, exc)
     if job_id is not None:
         refresh_job_counts(job_id)
 
@@ -265,8 +283,8 @@ def run_items(job_id: int, items: list[Item]) -> GenerationJob:
             status=GenerationJob.Status.RUNNING, started_at=timezone.now()
         )
         job.refresh_from_db()
-    claimed = [_claim(job, item) for item in items]
-    generate_drafts([draft for draft, needed in claimed if needed], job.options, job.pk)
+    claimed = (_claim(job, item) for item in items)
+    generate_drafts((draft for draft, needed in claimed if needed), job.options, job.pk)
     return refresh_job_counts(job_id)
 
 

@@ -33,8 +33,11 @@ __all__ = [
     "estimate_job", "clean_options",
 ]  # fmt: skip
 
-#: Items per chunk task: small enough to spread over worker processes, big enough to batch.
+#: Items per chunk task, at least: small enough to spread over worker processes, big enough to
+#: batch. Chunks hold several rounds of the endpoint's MAX_CONCURRENCY, so that a chunk's last
+#: round (which cannot fill every slot) is a small part of it.
 CHUNK_SIZE = 25
+ROUNDS_PER_CHUNK = 4
 #: A running job whose drafts have not moved for this long is resumed (or failed).
 STALE_AFTER = timedelta(minutes=10)
 MAX_ATTEMPTS = 3
@@ -93,7 +96,7 @@ def start_job(
     options: dict[str, Any] | None = None,
     user: Any = None,
     *,
-    chunk_size: int = CHUNK_SIZE,
+    chunk_size: int | None = None,
 ) -> GenerationJob:
     """Create a job and queue its chunks once the surrounding transaction commits."""
     if kind not in Kind.values:
@@ -107,6 +110,9 @@ def start_job(
     )
     job.total = len(job_items(job))
     job.save(update_fields=["total"])
+    if chunk_size is None:
+        concurrency = llmshop_settings.endpoint_for("content").max_concurrency
+        chunk_size = max(CHUNK_SIZE, ROUNDS_PER_CHUNK * concurrency)
     _queue_chunks(job, job_items(job), chunk_size)
     return job
 
