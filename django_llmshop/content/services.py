@@ -37,7 +37,7 @@ __all__ = [
 #: batch. Chunks hold several rounds of the endpoint's MAX_CONCURRENCY, so that a chunk's last
 #: round (which cannot fill every slot) is a small part of it.
 CHUNK_SIZE = 25
-ROUNDS_PER_CHUNK = 4
+ROUNDS_PER_CHUNK = 8
 #: A running job whose drafts have not moved for this long is resumed (or failed).
 STALE_AFTER = timedelta(minutes=10)
 MAX_ATTEMPTS = 3
