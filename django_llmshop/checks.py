@@ -14,6 +14,7 @@
 | E010 | ``ALLOWED_LINK_HOSTS`` is not a list of host names |
 | E011 | ``PRODUCT_FIELDS``/``REVIEW_FIELDS`` name unknown roles or fields; bad ``CURRENCY`` |
 | E012 | a support chat setting (``CHAT_...``) is out of range or of the wrong type |
+| E013 | a recommendations setting (``RECOMMEND_...``) is out of range or of the wrong type |
 | W001 | an API key would travel over plain http to a host that is not this machine |
 """
 
@@ -65,6 +66,7 @@ def check_settings(app_configs: Iterable[Any] | None = None, **kwargs: Any) -> l
     messages.extend(_check_field_maps(merged))
     messages.extend(_check_adapter(merged["ADAPTER"]))
     messages.extend(_check_chat(merged))
+    messages.extend(_check_recommend(merged))
     messages.extend(_check_limits(merged))
     return messages
 
@@ -371,6 +373,49 @@ def _check_chat(merged: dict[str, Any]) -> list[CheckMessage]:
                 "LLMSHOP['CHAT_STREAM_REDIS_URL'] must be None or a redis:// URL.",
                 hint="For example 'redis://127.0.0.1:6379/0'.",
                 id="llmshop.E012",
+            )
+        )
+    return messages
+
+
+RECOMMEND_COUNTS = (
+    "RECOMMEND_EVENT_RETENTION_DAYS",
+    "RECOMMEND_EVENT_RATE_LIMIT",
+    "RECOMMEND_NEIGHBOURS",
+    "RECOMMEND_RERANK_CANDIDATES",
+    "RECOMMEND_RERANK_CACHE_SECONDS",
+)
+
+
+def _check_recommend(merged: dict[str, Any]) -> list[CheckMessage]:
+    messages: list[CheckMessage] = []
+    for key in RECOMMEND_COUNTS:
+        value = merged[key]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            messages.append(
+                Error(
+                    f"LLMSHOP['{key}'] must be a whole number >= 1, got {value!r}.",
+                    id="llmshop.E013",
+                )
+            )
+    if not isinstance(merged["RECOMMEND_RERANK"], bool):
+        messages.append(
+            Error("LLMSHOP['RECOMMEND_RERANK'] must be True or False.", id="llmshop.E013")
+        )
+    weights = merged["RECOMMEND_EVENT_WEIGHTS"]
+    known = DEFAULTS["RECOMMEND_EVENT_WEIGHTS"]
+    if not isinstance(weights, dict) or any(
+        key not in known
+        or isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or value < 0
+        for key, value in weights.items()
+    ):
+        messages.append(
+            Error(
+                "LLMSHOP['RECOMMEND_EVENT_WEIGHTS'] must map event types to numbers >= 0.",
+                hint=f"Event types: {', '.join(known)}.",
+                id="llmshop.E013",
             )
         )
     return messages

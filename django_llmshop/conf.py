@@ -122,10 +122,30 @@ DEFAULTS: dict[str, Any] = {
     "CHAT_MAX_REPLY_TOKENS": 800,
     # Knowledge passages retrieved for each question.
     "CHAT_RETRIEVAL_TOP_K": 4,
+    # --- recommendations ---
+    # Shopper events older than this many days are deleted by the purge task.
+    "RECOMMEND_EVENT_RETENTION_DAYS": 180,
+    # Events a shopper (session or user) and an IP address may post per minute.
+    "RECOMMEND_EVENT_RATE_LIMIT": 120,
+    # How much each kind of event counts towards an item's popularity.
+    "RECOMMEND_EVENT_WEIGHTS": {"view": 1.0, "wishlist": 2.0, "cart": 3.0, "purchase": 5.0},
+    # Neighbours stored per item by training (serving reads them for the last items seen).
+    "RECOMMEND_NEIGHBOURS": 50,
+    # Re-rank the top candidates with the "recommend" model in a task (cached per shopper).
+    "RECOMMEND_RERANK": False,
+    "RECOMMEND_RERANK_CANDIDATES": 12,
+    "RECOMMEND_RERANK_CACHE_SECONDS": 3600,
 }
 
 #: Dict settings whose user value is merged over the default instead of replacing it.
-MERGED_DICTS = ("PURPOSES", "DAILY_BUDGETS", "CIRCUIT_BREAKER", "PRODUCT_FIELDS", "REVIEW_FIELDS")
+MERGED_DICTS = (
+    "PURPOSES",
+    "DAILY_BUDGETS",
+    "CIRCUIT_BREAKER",
+    "PRODUCT_FIELDS",
+    "REVIEW_FIELDS",
+    "RECOMMEND_EVENT_WEIGHTS",
+)
 
 #: Keys whose values are import strings, resolved once per reload.
 IMPORT_STRINGS = ("ADAPTER",)

@@ -9,3 +9,8 @@ class RecommendConfig(AppConfig):
     label = "llmshop_recommend"
     verbose_name = _("Recommendations")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django_llmshop.recommend import receivers
+
+        receivers.connect()

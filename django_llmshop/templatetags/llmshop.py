@@ -1,5 +1,6 @@
 """Template tags of django-llmshop: ``{% load llmshop %}`` then ``{% llmshop_chat %}``,
-``{% llmshop_review_summary product %}``."""
+``{% llmshop_review_summary product %}``, ``{% llmshop_recommendations product=product %}``,
+``{% llmshop_track product %}``."""
 
 from __future__ import annotations
 
@@ -52,5 +53,41 @@ def llmshop_review_summary(context: template.Context, product: Any) -> SafeStrin
     return mark_safe(  # noqa: S308 - a Django template, which escapes what it renders
         render_to_string(
             "django_llmshop/content/review_summary.html", data, request=context.get("request")
+        )
+    )
+
+
+@register.simple_tag(takes_context=True)
+def llmshop_recommendations(
+    context: template.Context, product: Any = None, limit: int = 4, track: bool = True
+) -> SafeString:
+    """A block of recommendations for this shopper, loaded with htmx once the page is shown.
+
+    With ``product`` (the page's product) it counts as the most recent item and, unless
+    ``track=False``, its view is recorded.
+    """
+    if not apps.is_installed("django_llmshop.recommend"):
+        return mark_safe("")  # noqa: S308 - nothing to render
+    from django_llmshop.recommend.tags import lazy_context
+
+    data = lazy_context(product, int(limit), context.get("csrf_token", ""))
+    if not track:
+        data.pop("track_url", None)
+    return mark_safe(  # noqa: S308 - a Django template, which escapes what it renders
+        render_to_string("django_llmshop/recommend/lazy.html", data, request=context.get("request"))
+    )
+
+
+@register.simple_tag(takes_context=True)
+def llmshop_track(context: template.Context, product: Any) -> SafeString:
+    """A beacon that records the shopper's view of ``product`` (needs htmx on the page)."""
+    if product is None or not apps.is_installed("django_llmshop.recommend"):
+        return mark_safe("")  # noqa: S308 - nothing to render
+    from django_llmshop.recommend.tags import track_context
+
+    data = track_context(product, context.get("csrf_token", ""))
+    return mark_safe(  # noqa: S308 - a Django template, which escapes what it renders
+        render_to_string(
+            "django_llmshop/recommend/track.html", data, request=context.get("request")
         )
     )

@@ -73,3 +73,31 @@ def text_neighbours(texts: Sequence[str], k: int = 20) -> sp.csr_matrix:
 def attribute_neighbours(attributes: Sequence[Sequence[int]], k: int = 20) -> sp.csr_matrix:
     """Each item's ``k`` nearest items by shared attributes (brand, category ids), IDF-weighted."""
     return cosine_neighbours(tfidf_matrix(attributes), k)
+
+
+def cosine_neighbours_of(
+    vectors: sp.csr_matrix, rows: np.ndarray, k: int = 20, batch_size: int = 256
+) -> sp.csr_matrix:
+    """Like :func:`cosine_neighbours`, for the given ``rows`` only (items without history);
+    the other rows of the items × items result stay empty."""
+    n = vectors.shape[0]
+    rows = np.asarray(rows, dtype=np.int64)
+    k = min(k, max(n - 1, 0))
+    if k == 0 or len(rows) == 0:
+        return sp.csr_matrix((n, n))
+    transposed = sp.csr_matrix(vectors.T)
+    out_rows, out_cols, out_vals = [], [], []
+    for start in range(0, len(rows), batch_size):
+        chosen = rows[start : start + batch_size]
+        block = np.asarray((vectors[chosen] @ transposed).toarray(), dtype=np.float32)
+        block[np.arange(len(chosen)), chosen] = 0.0
+        top = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        values = np.take_along_axis(block, top, axis=1)
+        keep = values > 0
+        out_rows.append(np.repeat(chosen, k)[keep.ravel()])
+        out_cols.append(top[keep])
+        out_vals.append(values[keep])
+    return sp.csr_matrix(
+        (np.concatenate(out_vals), (np.concatenate(out_rows), np.concatenate(out_cols))),
+        shape=(n, n),
+    )

@@ -1,0 +1,178 @@
+"""LLM re-ranking among the candidates, done in a task and served from the cache.
+
+A web request never waits for the model: it serves the candidate order at once and, when the
+cache holds no ranking for this shopper and context, enqueues :func:`rerank` (which fills the
+cache). The model may only reorder the candidates and give each a one-line reason; ids it
+invents are dropped and candidates it leaves out follow in their original order. On timeout,
+bad JSON, a spent budget or an open circuit the candidate order stays, the call log says why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, replace
+from typing import Any
+
+from django.core.cache import cache
+from django.utils.translation import get_language
+
+from django_llmshop.adapters import get_adapter
+from django_llmshop.conf import llmshop_settings
+from django_llmshop.gateway import llm_for
+from django_llmshop.llm import LLMError
+from django_llmshop.recommend.services import Shopper
+from django_llmshop.recommend.serving import Recommendation, candidates
+
+logger = logging.getLogger("django_llmshop.recommend")
+
+MAX_REASON_CHARS = 160
+#: How long a failed re-rank is remembered, so the model is not asked again at every view.
+SKIPPED_SECONDS = 300
+
+SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "ranking": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "product_id": {"type": "string"},
+                    "reason": {"type": "string"},
+                },
+                "required": ["product_id", "reason"],
+                "additionalProperties": False,
+            },
+        }
+    },
+    "required": ["ranking"],
+    "additionalProperties": False,
+}
+
+
+@dataclass
+class RecommendationList:
+    """What a surface shows: the items, and whether a re-ranking is still being computed."""
+
+    items: list[Recommendation]
+    pending: bool = False
+
+
+def cache_key(shopper: Shopper | None, history: list[str], candidate_ids: list[str]) -> str:
+    raw = "|".join([shopper.key if shopper else "-", ",".join(history), ",".join(candidate_ids)])
+    language = get_language() or ""
+    return f"llmshop:rec:rerank:{language}:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
+
+
+def recommend(
+    shopper: Shopper | None, product: Any = None, k: int = 10, *, rerank: bool | None = None
+) -> RecommendationList:
+    """The shopper's recommendations; re-ranked from the cache when re-ranking is on."""
+    enabled = llmshop_settings.RECOMMEND_RERANK if rerank is None else rerank
+    size = max(k, int(llmshop_settings.RECOMMEND_RERANK_CANDIDATES)) if enabled else k
+    found = candidates(shopper, product, size)
+    if not enabled or not found.items:
+        return RecommendationList(found.items[:k])
+    ids = [r.product_id for r in found.items]
+    key = cache_key(shopper, found.history, ids)
+    ranking = cache.get(key)
+    if ranking is None:
+        from django_llmshop.recommend.tasks import enqueue_rerank
+
+        # One task per shopper and context, however many requests arrive meanwhile.
+        if cache.add(f"{key}:queued", 1, timeout=60):
+            enqueue_rerank(key, found.history, ids, get_language() or "en")
+        return RecommendationList(found.items[:k], pending=True)
+    return RecommendationList(apply_ranking(found.items, ranking)[:k])
+
+
+def apply_ranking(items: list[Recommendation], ranking: dict[str, Any]) -> list[Recommendation]:
+    """Reorder by a cached ranking: known ids first with their reasons, the rest after."""
+    order = ranking.get("order") or []
+    reasons = ranking.get("reasons") or {}
+    by_id = {r.product_id: r for r in items}
+    ranked = [
+        replace(by_id[i], reason=reasons.get(i) or by_id[i].reason) for i in order if i in by_id
+    ]
+    placed = {r.product_id for r in ranked}
+    return ranked + [r for r in items if r.product_id not in placed]
+
+
+def clean_ranking(value: Any, candidate_ids: list[str]) -> dict[str, Any]:
+    """The model's answer reduced to candidate ids (each once) and short one-line reasons."""
+    allowed = set(candidate_ids)
+    order: list[str] = []
+    reasons: dict[str, str] = {}
+    entries = value.get("ranking") if isinstance(value, dict) else None
+    for entry in entries if isinstance(entries, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        product_id = str(entry.get("product_id", ""))
+        if product_id not in allowed or product_id in reasons:
+            continue
+        order.append(product_id)
+        reason = " ".join(str(entry.get("reason", "")).split())[:MAX_REASON_CHARS]
+        reasons[product_id] = reason
+    order += [i for i in candidate_ids if i not in reasons]
+    return {"order": order, "reasons": {i: r for i, r in reasons.items() if r}}
+
+
+def prompt(history: list[str], candidate_ids: list[str], language: str) -> list[dict[str, str]]:
+    adapter = get_adapter()
+    products = adapter.products_by_id([*history, *candidate_ids])
+
+    def line(product_id: str) -> str:
+        product = products.get(product_id)
+        if product is None:
+            return f"- {product_id}"
+        category = adapter.product_category(product)
+        return f"- {product_id}: {adapter.product_name(product)}" + (
+            f" ({category})" if category else ""
+        )
+
+    seen = "\n".join(line(i) for i in reversed(history)) or "- (nothing yet)"
+    offered = "\n".join(line(i) for i in candidate_ids)
+    system = (
+        "You rank product recommendations for an online shop. Use only the candidate ids "
+        "given. Put the candidates the shopper most likely wants next first, and give each a "
+        f"short reason of at most 12 words, in the language with code '{language}'. Do not "
+        "mention prices or discounts. Answer with JSON only."
+    )
+    user = (
+        f"Recently viewed or bought (most recent first):\n{seen}\n\n"
+        f"Candidates:\n{offered}\n\n"
+        'Answer as {"ranking": [{"product_id": "...", "reason": "..."}]}.'
+    )
+    return [{"role": "system", "content": system}, {"role": "user", "content": user}]
+
+
+def rerank(key: str, history: list[str], candidate_ids: list[str], language: str) -> bool:
+    """Ask the model to rank the candidates and cache the result under ``key``.
+
+    Returns False when the model call failed; the cache then remembers the candidate order
+    for a while (``SKIPPED_SECONDS``) and the call log holds the error.
+    """
+    if cache.get(key) is not None:
+        return True  # a redelivered or duplicate task
+    llm = llm_for("recommend")
+    response_format: dict[str, Any] = (
+        {"type": "json_schema", "json_schema": {"name": "ranking", "schema": SCHEMA}}
+        if llm.endpoint.supports_json_schema
+        else {"type": "json_object", "schema": SCHEMA}
+    )
+    try:
+        result = llm.chat(
+            prompt(history, candidate_ids, language),
+            response_format=response_format,
+            max_tokens=60 + 40 * len(candidate_ids),
+            temperature=0.0,
+        )
+    except LLMError as exc:
+        logger.warning("Recommendation re-rank skipped: %s: %s", type(exc).__name__, exc)
+        cache.set(key, {"order": candidate_ids, "reasons": {}, "skipped": type(exc).__name__},
+                  SKIPPED_SECONDS)  # fmt: skip
+        return False
+    ranking = clean_ranking(result.parsed, candidate_ids)
+    cache.set(key, ranking, int(llmshop_settings.RECOMMEND_RERANK_CACHE_SECONDS))
+    return True

@@ -1,0 +1,59 @@
+"""Celery tasks of the recommendations: thin wrappers over the services (no Celery app here).
+
+Schedule training and the purge with Celery beat, e.g. every hour and every night::
+
+    CELERY_BEAT_SCHEDULE = {
+        "llmshop-recommend-train": {"task": "llmshop.recommend.train", "schedule": 3600},
+        "llmshop-recommend-purge": {"task": "llmshop.recommend.purge_events", "schedule": 86400},
+    }
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.db import transaction
+
+TRAIN = "llmshop.recommend.train"
+PURGE = "llmshop.recommend.purge_events"
+RERANK = "llmshop.recommend.rerank"
+
+
+@shared_task(name=TRAIN, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def train_task() -> int:
+    """Train a model from all events and make it the one served; returns its id."""
+    from django_llmshop.recommend.training import train
+
+    return int(train().pk)
+
+
+@shared_task(name=PURGE, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def purge_events_task() -> int:
+    """Delete events past ``RECOMMEND_EVENT_RETENTION_DAYS`` and retired models."""
+    from django_llmshop.recommend.services import purge_events
+
+    return purge_events()
+
+
+@shared_task(name=RERANK, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def rerank_task(key: str, history: list[str], candidate_ids: list[str], language: str) -> bool:
+    """Re-rank one shopper's candidates with the model; idempotent by the cache key."""
+    from django.utils import translation
+
+    from django_llmshop.recommend.rerank import rerank
+
+    with translation.override(language):
+        return rerank(key, history, candidate_ids, language)
+
+
+def enqueue_rerank(key: str, history: list[str], candidate_ids: list[str], language: str) -> None:
+    """Send the re-rank task once the current transaction commits."""
+    send = getattr(rerank_task, "delay_on_commit", None)
+    if send is not None:  # Celery's DjangoTask
+        send(key, history, candidate_ids, language)
+    else:
+        transaction.on_commit(lambda: rerank_task.delay(key, history, candidate_ids, language))
+
+
+def enqueue_training() -> None:
+    """Send the training task once the current transaction commits."""
+    transaction.on_commit(lambda: train_task.delay())
