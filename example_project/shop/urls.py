@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("products/", views.catalog, name="catalog"),
     path("products/<slug:slug>/", views.product_detail, name="product_detail"),
+    path("products/<slug:slug>/cart/", views.add_to_cart, name="add_to_cart"),
     path("orders/", views.order_list, name="order_list"),
     path("orders/<str:number>/", views.order_detail, name="order_detail"),
     path("pages/", views.page_list, name="page_list"),

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Avg, Count, F, OrderBy, Prefetch, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from django_llmshop.recommend.services import record_event
 from shop.models import Category, Order, OrderItem, Page, Product
 from shop.rendering import render_markdown
 
@@ -104,6 +108,18 @@ def product_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "rating_distribution": distribution,
     }
     return render(request, "shop/product_detail.html", context)
+
+
+@require_POST
+def add_to_cart(request: HttpRequest, slug: str) -> HttpResponse:
+    """Put one of the product in the session's cart, and tell the recommendations."""
+    product = get_object_or_404(Product.objects.active(), slug=slug)
+    cart = request.session.get("cart", {})
+    cart[str(product.pk)] = int(cart.get(str(product.pk), 0)) + 1
+    request.session["cart"] = cart
+    record_event(request, product, "cart")
+    messages.success(request, _("%(name)s is in your cart.") % {"name": product.name})
+    return redirect(product.get_absolute_url())
 
 
 def _my_orders(request: HttpRequest) -> QuerySet[Order]:
