@@ -75,6 +75,7 @@ def worker_process(
         "LLMSHOP_CELERY_EAGER": "0",
         **(env or {}),
     }
+    tmp_path.mkdir(parents=True, exist_ok=True)
     log = open(tmp_path / "worker.log", "wb")  # noqa: SIM115
     command = [
         sys.executable,

@@ -1,0 +1,78 @@
+"""A worker killed with SIGKILL in the middle of a job: after a restart the job completes, and
+every product has exactly one draft (the redelivered chunk finds the drafts already made)."""
+
+from __future__ import annotations
+
+import os
+import signal
+from decimal import Decimal
+
+import pytest
+
+from django_llmshop.content.models import Draft
+from django_llmshop.content.services import start_job
+from shop.models import Category, Product
+from tests.conftest import missing_service
+from tests.worker import database_url, wait_for, worker_process
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def fifty_products(transactional_db):
+    category = Category.objects.create(name="Bottles", slug="bottles")
+    return Product.objects.bulk_create(
+        Product(
+            category=category,
+            name=f"Bottle {n}",
+            slug=f"bottle-{n}",
+            sku=f"B-{n}",
+            price=Decimal("20.00"),
+            attributes={"capacity": "750 ml"},
+        )
+        for n in range(50)
+    )
+
+
+def test_kill_9_mid_job_then_restart_completes_with_one_draft_each(
+    fifty_products, model, tmp_path, transactional_db
+):
+    broker = os.environ.get("CELERY_BROKER_URL", "")
+    if not broker.startswith("redis"):
+        pytest.skip("runs with the Redis broker (the PostgreSQL + Redis pass of scripts/test)")
+    if database_url() is None:
+        missing_service("a worker needs a file or server database")
+    model.latency = 0.4
+    env = {
+        "LLMSHOP_TEST_BASE_URL": model.base_url,
+        # Unacknowledged messages of a dead worker come back after 3 s, looked for every second.
+        "LLMSHOP_TEST_BROKER_OPTIONS": repr(
+            {"visibility_timeout": 3, "unacked_restore_interval": 1, "unacked_restore_throttle": 1}
+        ),
+    }
+    settings_module = "tests.content.worker_settings"
+    ids = [p.pk for p in Product.objects.order_by("pk")]
+
+    with worker_process(tmp_path / "first", env=env, settings_module=settings_module) as first:
+        job = start_job("seo", ids)
+        wait_for(lambda: Draft.objects.filter(job=job, status="ready").count() >= 5, timeout=60)
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait()
+    job.refresh_from_db()
+    ready_at_kill = Draft.objects.filter(job=job, status="ready").count()
+    assert not job.finished and ready_at_kill < 50
+
+    with worker_process(tmp_path / "second", env=env, settings_module=settings_module):
+
+        def finished():
+            job.refresh_from_db()
+            return job.finished
+
+        wait_for(finished, timeout=120)
+
+    assert (job.status, job.total, job.done, job.failed) == ("done", 50, 50, 0)
+    per_product = {}
+    for draft in Draft.objects.filter(job=job):
+        per_product[draft.product_id] = per_product.get(draft.product_id, 0) + 1
+    assert per_product == {str(pk): 1 for pk in ids}
+    assert ready_at_kill >= 5
