@@ -80,3 +80,11 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's server, started only once the test database exists. Started earlier, it
+    takes a file SQLite test database (LLMSHOP_TEST_SQLITE) for an in-memory one and shares the
+    test's connection with its thread, which closes it after each request under the test."""
+    return live_server

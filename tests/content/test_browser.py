@@ -20,14 +20,6 @@ def screenshot(page, name):
         page.screenshot(path=os.path.join(SCREENSHOTS, f"{name}.png"), full_page=True)
 
 
-@pytest.fixture(scope="session")
-def live_server(django_db_setup, live_server):
-    """pytest-django's server, started only once the test database exists. Started earlier, it
-    takes a file SQLite test database (LLMSHOP_TEST_SQLITE) for an in-memory one and shares the
-    test's connection with its thread, which closes it after each request under the test."""
-    return live_server
-
-
 def login(page, live_server, next_url):
     page.goto(f"{live_server.url}{reverse('admin:login')}?next={next_url}")
     page.fill("input[name=username]", "admin")
