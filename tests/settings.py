@@ -22,9 +22,7 @@ if "sqlite" in DATABASES["default"]["ENGINE"] and os.environ.get("LLMSHOP_TEST_S
 if "sqlite" in DATABASES["default"]["ENGINE"]:
     # IMMEDIATE: a transaction takes the write lock when it starts, so concurrent writers (a
     # worker's processes) wait for each other instead of failing with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        timeout=30, transaction_mode="IMMEDIATE"
-    )
+    DATABASES["default"].setdefault("OPTIONS", {}).update(timeout=30, transaction_mode="IMMEDIATE")
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
