@@ -136,6 +136,11 @@ CELERY_TASK_ALWAYS_EAGER = env_flag("CELERY_TASK_ALWAYS_EAGER", "0")
 
 # --- django-llmshop ---------------------------------------------------------------------------
 
+# The bundled local model (llama.cpp's server with SmolLM2-135M) has no tool calling and takes
+# JSON schemas only in its own form; a hosted endpoint named by LLMSHOP_BASE_URL has both,
+# unless LLMSHOP_SUPPORTS_TOOLS / LLMSHOP_SUPPORTS_JSON_SCHEMA say otherwise. The demo script
+# sets LLMSHOP_LOCAL_MODEL=1 when it starts the local model.
+_LOCAL_MODEL = env_flag("LLMSHOP_LOCAL_MODEL", "0" if "LLMSHOP_BASE_URL" in os.environ else "1")
 LLMSHOP = {
     "ENDPOINTS": {
         "default": {
@@ -144,6 +149,10 @@ LLMSHOP = {
             "MODEL": os.environ.get("LLMSHOP_MODEL", "smollm2-135m"),
             "TIMEOUT": 120,
             "MAX_CONCURRENCY": 4,
+            "SUPPORTS_TOOLS": env_flag("LLMSHOP_SUPPORTS_TOOLS", "0" if _LOCAL_MODEL else "1"),
+            "SUPPORTS_JSON_SCHEMA": env_flag(
+                "LLMSHOP_SUPPORTS_JSON_SCHEMA", "0" if _LOCAL_MODEL else "1"
+            ),
         },
     },
     "PURPOSES": {
