@@ -88,3 +88,9 @@ def live_server(django_db_setup, live_server):
     takes a file SQLite test database (LLMSHOP_TEST_SQLITE) for an in-memory one and shares the
     test's connection with its thread, which closes it after each request under the test."""
     return live_server
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests run last: Playwright's sync API keeps an event loop running in the main
+    thread for the rest of the session, where other tests call ``asyncio.run``."""
+    items.sort(key=lambda item: "browser" in getattr(item, "fixturenames", ()))
