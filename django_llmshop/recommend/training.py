@@ -207,7 +207,9 @@ def insert_rows(
         marks = ", ".join(["%s"] * (len(columns) + 1))
         sql = f"INSERT INTO {name} ({names}) VALUES ({marks})"
         for batch in _batches(rows, BATCH):
-            cursor.executemany(sql, [(model_id, *row) for row in batch])
+            # One transaction per batch: in autocommit every row would be its own (and sync).
+            with transaction.atomic():
+                cursor.executemany(sql, [(model_id, *row) for row in batch])
             written += len(batch)
     return written
 
