@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connection
+from kombu import pools
 
 from tests.celery_app import app
 
@@ -129,10 +130,10 @@ def worker_process(
 
 
 def _reset_connections() -> None:
-    """Drop the app's pooled broker connections so the next send uses the current broker."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    """Close the pooled broker connections and forget the pools, so the next send connects to
+    the broker now configured (kombu keeps pools in a global registry keyed by broker)."""
+    pools.reset()
+    app._pool = None
     app.amqp._producer_pool = None
 
 
