@@ -22,6 +22,14 @@ def missing_service(reason: str) -> None:
     pytest.skip(reason)
 
 
+def missing_redis() -> None:
+    """REDIS_URL is unset: skip in the SQLite pass of scripts/test (the PostgreSQL + Redis pass
+    runs the Redis variants), or count as a missing service anywhere else."""
+    if os.environ.get("LLMSHOP_TEST_PASS") == "sqlite":
+        pytest.skip("the Redis variant runs in the PostgreSQL + Redis pass")
+    missing_service("REDIS_URL is not set")
+
+
 @pytest.fixture
 def require_service():
     return missing_service

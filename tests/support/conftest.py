@@ -93,11 +93,11 @@ def redis_url_or_skip() -> str:
     """The test Redis URL, or a skip (a failure where services are required)."""
     import os
 
-    from tests.conftest import missing_service
+    from tests.conftest import missing_redis, missing_service
 
     url = os.environ.get("REDIS_URL")
     if not url:
-        missing_service("REDIS_URL is not set")
+        missing_redis()
         raise AssertionError("unreachable")
     import redis
 
