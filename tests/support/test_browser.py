@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import time
 
-import kombu.pools
 import pytest
 from django.test import Client
 
@@ -60,9 +59,6 @@ def chat_worker(transactional_db, tmp_path, llm_server, settings):
         settings_module="tests.support.worker_settings",
     ) as process:
         yield process
-    # tests/worker.py closes the app's broker pool, which kombu keeps in its global registry:
-    # drop the closed pools, or the next test's eager tasks fail with "Acquire on closed pool".
-    kombu.pools.reset()
 
 
 def log_in(page, live_server, user):
