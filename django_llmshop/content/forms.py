@@ -44,6 +44,7 @@ class GenerateForm(forms.Form):
         label=_("Promotion"),
         required=False,
         max_length=300,
+        # xgettext:no-python-format
         help_text=_("The only offer the copy may mention, e.g. “20% off until Sunday”."),
     )
     variants = forms.IntegerField(

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from django_llmshop.adapters import get_adapter
 from django_llmshop.content.models import ContentVersion, Draft
@@ -37,7 +38,7 @@ class FindingsNotConfirmed(ContentError):
 def _locked_product(draft: Draft | ContentVersion) -> models.Model:
     model = draft.product_type.model_class()
     if model is None:
-        raise ContentError("The product model is no longer installed.")
+        raise ContentError(_("The product model is no longer installed."))
     return model._default_manager.select_for_update().get(pk=draft.product_id)
 
 
@@ -46,7 +47,10 @@ def edit_draft(draft: Draft, text: str, user: Any, parts: dict[str, Any] | None 
     from django_llmshop.content.generation import recheck_findings
 
     if draft.status not in (Draft.Status.READY, Draft.Status.REJECTED):
-        raise ContentError(f"A {draft.get_status_display().lower()} draft cannot be edited.")
+        raise ContentError(
+            _("This draft cannot be edited: it is %(status)s.")
+            % {"status": draft.get_status_display()}
+        )
     draft.text = text
     if parts is not None:
         draft.parts = parts
@@ -64,17 +68,17 @@ def publish_draft(
     replaced text as a version. Marketing copy and review summaries are published in place."""
     if draft.status != Draft.Status.READY:
         raise ContentError(
-            f"Only a draft ready for review can be published, not a "
-            f"{draft.get_status_display().lower()} one."
+            _("Only a draft ready for review can be published; this one is %(status)s.")
+            % {"status": draft.get_status_display()}
         )
     if draft.has_findings and not confirm_findings:
-        raise FindingsNotConfirmed("This draft has fact-check findings; confirm to publish it.")
+        raise FindingsNotConfirmed(_("This draft has fact-check findings; confirm to publish it."))
     adapter = get_adapter()
     reviewer = user if user is not None and user.pk else None
     with transaction.atomic():
         locked = Draft.objects.select_for_update().get(pk=draft.pk)
         if locked.status != Draft.Status.READY:
-            raise ContentError("The draft was reviewed by someone else meanwhile.")
+            raise ContentError(_("The draft was reviewed by someone else meanwhile."))
         version = None
         texts = draft.proposed_texts()
         if texts:
@@ -83,8 +87,10 @@ def publish_draft(
             if adapter.texts_fingerprint(product, roles) != draft.source_fingerprint:
                 current = {role: adapter.get_text(product, role) for role in roles}
                 raise ContentConflict(
-                    "The product's text was changed after this draft was generated; "
-                    "compare with the current text before publishing.",
+                    _(
+                        "The product's text was changed after this draft was generated; "
+                        "compare with the current text before publishing."
+                    ),
                     current,
                 )
             previous = {role: adapter.get_text(product, role) for role in roles}
@@ -116,7 +122,10 @@ def publish_draft(
 
 def reject_draft(draft: Draft, user: Any) -> Draft:
     if draft.status not in (Draft.Status.READY, Draft.Status.FAILED, Draft.Status.PENDING):
-        raise ContentError(f"A {draft.get_status_display().lower()} draft cannot be rejected.")
+        raise ContentError(
+            _("This draft cannot be rejected: it is %(status)s.")
+            % {"status": draft.get_status_display()}
+        )
     draft.status = Draft.Status.REJECTED
     draft.reviewed_by = user if user is not None and user.pk else None
     draft.reviewed_at = timezone.now()
@@ -130,13 +139,15 @@ def revert_version(version: ContentVersion, user: Any) -> None:
     with transaction.atomic():
         locked = ContentVersion.objects.select_for_update().get(pk=version.pk)
         if locked.reverted_at is not None:
-            raise ContentError("This version was already reverted.")
+            raise ContentError(_("This version was already reverted."))
         product = _locked_product(version)
         current = {role: adapter.get_text(product, role) for role in version.published}
         if current != version.published:
             raise ContentConflict(
-                "The product's text was changed after publishing; "
-                "reverting would overwrite that change.",
+                _(
+                    "The product's text was changed after publishing; "
+                    "reverting would overwrite that change."
+                ),
                 current,
             )
         adapter.set_texts(product, dict(version.previous))

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from django_llmshop.conf import llmshop_settings
 from django_llmshop.content.generation import Item, job_items, refresh_job_counts
@@ -68,10 +69,10 @@ def clean_options(kind: str, options: dict[str, Any] | None) -> dict[str, Any]:
             raise ValueError(f"Unknown channel {channel!r}; choose one of {', '.join(CHANNELS)}.")
         variants = int(options.get("variants", 1))
         if not 1 <= variants <= 5:
-            raise ValueError("Between 1 and 5 variants per product.")
+            raise ValueError(_("Between 1 and 5 variants per product."))
         options["variants"] = variants
     if options.get("length", "medium") not in ("short", "medium", "long"):
-        raise ValueError("Length is short, medium or long.")
+        raise ValueError(_("Length is short, medium or long."))
     return options
 
 
@@ -103,7 +104,7 @@ def start_job(
         raise ValueError(f"Unknown kind {kind!r}; choose one of {', '.join(Kind.values)}.")
     ids = list(dict.fromkeys(str(pid) for pid in product_ids))
     if not ids:
-        raise ValueError("Select at least one product.")
+        raise ValueError(_("Select at least one product."))
     options = clean_options(kind, options)
     job = GenerationJob.objects.create(
         kind=kind, options=options, product_ids=ids, created_by=user if user and user.pk else None
@@ -130,7 +131,7 @@ def regenerate_draft(draft: Draft, note: str, user: Any) -> Draft:
     from django_llmshop.content.tasks import regenerate
 
     if draft.status == Draft.Status.PUBLISHED:
-        raise ContentError("A published draft cannot be regenerated; revert it first.")
+        raise ContentError(_("A published draft cannot be regenerated; revert it first."))
     draft.note = note
     draft.status = Draft.Status.PENDING
     draft.error = ""

@@ -12,6 +12,7 @@ from typing import Any
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from django.utils.translation import gettext as _
 from rest_framework import serializers, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import AllowAny
@@ -135,7 +136,7 @@ class MessageRetryView(ChatView):
         message = self.message(request, pk)
         if not services.retry_reply(message):
             return Response(
-                {"error": "not_failed", "detail": "Only a failed reply can be retried."},
+                {"error": "not_failed", "detail": _("Only a failed reply can be retried.")},
                 status=status.HTTP_409_CONFLICT,
             )
         return Response({"id": message.pk, "status": Message.Status.PENDING}, status=202)

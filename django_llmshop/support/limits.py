@@ -6,6 +6,7 @@ import time
 
 from django.core.cache import cache
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from django_llmshop.conf import llmshop_settings
 
@@ -34,7 +35,9 @@ class RateLimited(ChatLimitError):
 def check_size(content: str) -> None:
     limit = int(llmshop_settings.CHAT_MAX_MESSAGE_CHARS)
     if len(content) > limit:
-        raise MessageTooLong(f"Messages can be at most {limit} characters long.")
+        raise MessageTooLong(
+            _("Messages can be at most %(limit)d characters long.") % {"limit": limit}
+        )
 
 
 def _hit(key: str, limit: int, window: int) -> int | None:
@@ -62,4 +65,6 @@ def check_rate(request: HttpRequest, shopper_key: str) -> None:
     ):
         wait = _hit(key, limit, window)
         if wait is not None:
-            raise RateLimited("Too many messages; please wait a moment.", retry_after=max(wait, 1))
+            raise RateLimited(
+                _("Too many messages; please wait a moment."), retry_after=max(wait, 1)
+            )
