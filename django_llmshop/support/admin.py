@@ -6,8 +6,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -115,8 +118,12 @@ class ConversationAdmin(admin.ModelAdmin):
             rows.append(
                 (meta, message.created_at.strftime("%Y-%m-%d %H:%M"), message_html(message))
             )
+        # Polled by htmx, so a new shopper message or reply shows up while staff read.
+        url = reverse("admin:llmshop_support_conversation_transcript", args=[obj.pk])
         return format_html(
-            '<div class="llmshop-transcript">{}</div>',
+            '<div class="llmshop-transcript" hx-get="{}" hx-trigger="every 5s" '
+            'hx-swap="outerHTML">{}</div>',
+            url,
             format_html_join(
                 "",
                 '<div style="margin-bottom:1em"><strong>{}</strong> <small>{}</small>'
@@ -124,6 +131,24 @@ class ConversationAdmin(admin.ModelAdmin):
                 rows,
             ),
         )
+
+    def get_urls(self) -> list[Any]:
+        transcript = path(
+            "<int:pk>/transcript/",
+            self.admin_site.admin_view(self.transcript_view),
+            name="llmshop_support_conversation_transcript",
+        )
+        return [transcript, *super().get_urls()]
+
+    def transcript_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        conversation = get_object_or_404(self.get_queryset(request), pk=pk)
+        if not self.has_view_permission(request, conversation):
+            raise PermissionDenied
+        return HttpResponse(self.transcript(conversation))
+
+    @property
+    def media(self) -> forms.Media:
+        return super().media + forms.Media(js=["django_htmx/htmx-2.min.js"])
 
     def save_model(self, request: HttpRequest, obj: Conversation, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)

@@ -91,3 +91,20 @@ def test_staff_reply_from_the_admin_inbox_reaches_the_widget(shop, client):
     assert "llmshop-chat__msg--staff" in transcript
     detail = client.get(f"{API}/conversations/{conversation_id}/").json()
     assert detail["messages"][-1]["role"] == "staff"
+
+
+def test_inbox_transcript_updates_live(shop, client):
+    client.force_login(shop.alice)
+    conversation_id = client.post(f"{API}/conversations/").json()["id"]
+    conversation = Conversation.objects.get(pk=conversation_id)
+    staff = Client()
+    staff.force_login(shop.staff)
+    page = staff.get(f"/admin/llmshop_support/conversation/{conversation_id}/change/")
+    html = page.content.decode()
+    live_url = f"/admin/llmshop_support/conversation/{conversation_id}/transcript/"
+    assert f'hx-get="{live_url}"' in html and 'hx-trigger="every 5s"' in html
+    assert "htmx-2.min.js" in html
+    Message.objects.create(conversation=conversation, role="user", content="Where is LS-1?")
+    fragment = staff.get(live_url).content.decode()
+    assert "Where is LS-1?" in fragment and "llmshop-transcript" in fragment
+    assert client.get(live_url).status_code == 302  # a shopper is sent to the admin login
