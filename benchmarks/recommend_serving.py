@@ -30,52 +30,53 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
 if "DATABASE_URL" not in os.environ:
     os.environ.setdefault("LLMSHOP_TEST_SQLITE", "/tmp/llmshop_bench.sqlite3")
 
-WORDS = [
-    "steel",
-    "bamboo",
-    "linen",
-    "cotton",
-    "ceramic",
-    "glass",
-    "oak",
-    "walnut",
-    "leather",
-    "wool",
-    "copper",
-    "cast",
-    "iron",
-    "matte",
-    "insulated",
-    "compact",
-    "travel",
-    "classic",
-    "deluxe",
-    "everyday",
-    "heavy",
-    "light",
-    "slim",
-    "large",
-    "small",
-    "round",
-    "square",
-    "bottle",
-    "mug",
-    "knife",
-    "pan",
-    "bag",
-    "lamp",
-    "candle",
-    "notebook",
-    "pen",
-    "towel",
-    "blanket",
-    "soap",
-    "cream",
-    "brush",
-    "board",
-]
+#: The synthetic catalog's vocabulary and the Zipf exponent of word use: a few common words,
+#: a long tail of rare ones, each category favouring its own words.
+VOCABULARY = 3000
+WORD_SKEW = 1.1
 TYPES = np.array(["view", "cart", "purchase", "wishlist"])
 TYPE_SHARES = [0.80, 0.12, 0.05, 0.03]
+
+
+def vocabulary(size: int, rng: np.random.Generator) -> list[str]:
+    """``size`` distinct made-up words of two to four syllables."""
+    onsets = [*"bcdfghjklmnprstvwz", "br", "ch", "cl", "dr", "fl", "gr", "pl", "sh", "st", "tr"]
+    vowels = ["a", "e", "i", "o", "u", "ai", "ea", "io", "ou"]
+    words: set[str] = set()
+    while len(words) < size:
+        syllables = int(rng.integers(2, 5))
+        words.add("".join(onsets[rng.integers(len(onsets))] + vowels[rng.integers(len(vowels))]
+                          for _ in range(syllables)))  # fmt: skip
+    return sorted(words)
+
+
+def zipf_probabilities(n: int, skew: float) -> np.ndarray:
+    weights = 1.0 / np.arange(1, n + 1) ** skew
+    return weights / weights.sum()
+
+
+def synthetic_catalog(
+    n_products: int, n_categories: int, rng: np.random.Generator
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """Category names (two words each), and (name, description) of each product: a name of 3
+    to 6 words and a description of 6 to 14, drawn with a Zipf skew over a vocabulary of
+    ``VOCABULARY`` words, in an order of word frequency of the product's category (so a category
+    has its own common words)."""
+    made_up = vocabulary(VOCABULARY + 2 * n_categories, rng)
+    rng.shuffle(made_up)
+    names = made_up[VOCABULARY:]
+    categories = [f"{names[2 * c]} {names[2 * c + 1]}".title() for c in range(n_categories)]
+    words = np.asarray(made_up[:VOCABULARY], dtype=object)
+    probabilities = zipf_probabilities(VOCABULARY, WORD_SKEW)
+    orders = [rng.permutation(VOCABULARY) for _ in range(n_categories)]
+    texts = []
+    for i in range(n_products):
+        order = orders[i * n_categories // n_products]
+        drawn = order[rng.choice(VOCABULARY, int(rng.integers(9, 21)), p=probabilities)]
+        split = int(rng.integers(3, 7))
+        name, description = words[drawn[:split]], words[drawn[split:]]
+        texts.append((" ".join(name).capitalize(), " ".join(description)))
+    return categories, texts
 
 
 def build_catalog(n_products: int, n_categories: int, rng: np.random.Generator) -> list[str]:
@@ -83,21 +84,21 @@ def build_catalog(n_products: int, n_categories: int, rng: np.random.Generator) 
 
     from shop.models import Category, Product
 
+    category_names, texts = synthetic_catalog(n_products, n_categories, rng)
     categories = Category.objects.bulk_create(
-        Category(name=f"Category {c}", slug=f"category-{c}") for c in range(n_categories)
+        Category(name=name, slug=f"category-{c}") for c, name in enumerate(category_names)
     )
     batch = []
-    for i in range(n_products):
-        words = rng.choice(len(WORDS), 6)
+    for i, (name, description) in enumerate(texts):
         batch.append(
             Product(
                 category=categories[i * n_categories // n_products],
-                name=f"{WORDS[words[0]].title()} {WORDS[words[1]]} {i}",
+                name=name,
                 slug=f"p-{i}",
                 sku=f"SKU-{i}",
                 price=Decimal("10.00"),
                 stock=5,
-                description=" ".join(WORDS[w] for w in words[2:]),
+                description=description,
                 is_active=bool(rng.random() > 0.02),
             )
         )

@@ -34,8 +34,12 @@ logger = logging.getLogger("django_llmshop.recommend")
 #: How many of the most popular items are stored, over the shop and per category.
 POPULAR_OVERALL = 500
 POPULAR_PER_CATEGORY = 50
-#: Content neighbours computed for each item without history.
+#: Content neighbours computed for each item with little history: at most
+#: ``CONTENT_FEW_EVENTS`` occurrences in shoppers' sequences (0: none), the items with the
+#: fewest first, up to ``CONTENT_MAX_ITEMS`` of them.
 CONTENT_NEIGHBOURS = 20
+CONTENT_FEW_EVENTS = 2
+CONTENT_MAX_ITEMS = 100_000
 BATCH = 10_000
 
 
@@ -87,8 +91,28 @@ def read_events(index: dict[str, int], item_ids: list[str]) -> EventData:
     return EventData(sequences, item_ids, counts, events)
 
 
+def needing_content(
+    sequences: Sequence[np.ndarray],
+    n_catalog: int,
+    few: int | None = None,
+    cap: int | None = None,
+) -> np.ndarray:
+    """The catalog items (indices below ``n_catalog``) that get content neighbours: those in at
+    most ``few`` shoppers' sequences, the least seen first, at most ``cap`` of them."""
+    few = CONTENT_FEW_EVENTS if few is None else few
+    cap = CONTENT_MAX_ITEMS if cap is None else cap
+    seen = np.zeros(n_catalog, dtype=np.int64)
+    if sequences:
+        everything = np.concatenate(sequences)
+        seen += np.bincount(everything[everything < n_catalog], minlength=n_catalog)
+    candidates = np.flatnonzero(seen <= few)
+    order = np.argsort(seen[candidates], kind="stable")
+    return np.sort(candidates[order[:cap]])
+
+
 def content_similarity(texts: Sequence[str], cold: np.ndarray, n_items: int) -> Any:
-    """TF-IDF neighbours of the items without history, over the catalog's texts."""
+    """TF-IDF neighbours of the items with little history (``cold``), over the catalog's
+    texts."""
     vectors = tfidf_matrix([tokenize(t) for t in texts])
     similar = cosine_neighbours_of(vectors, cold, CONTENT_NEIGHBOURS)
     similar.resize((n_items, n_items))
@@ -108,10 +132,7 @@ def train(params: SequenceKNNParams | None = None) -> TrainedModel:
         index = {product_id: i for i, product_id in enumerate(item_ids)}
         data = read_events(index, item_ids)
         n_items = len(item_ids)
-        history = np.zeros(n_items, dtype=bool)
-        for sequence in data.sequences:
-            history[sequence] = True
-        cold = np.flatnonzero(~history[: len(catalog)])
+        cold = needing_content(data.sequences, len(catalog))
         content = content_similarity([text for _, text, _ in catalog], cold, n_items)
         table = fit_sequence_knn(data.sequences, n_items, params, content)
         peak = data.weighted_counts.max() if n_items and data.weighted_counts.max() > 0 else 1.0

@@ -76,28 +76,59 @@ def attribute_neighbours(attributes: Sequence[Sequence[int]], k: int = 20) -> sp
 
 
 def cosine_neighbours_of(
-    vectors: sp.csr_matrix, rows: np.ndarray, k: int = 20, batch_size: int = 256
+    vectors: sp.csr_matrix, rows: np.ndarray, k: int = 20, batch_size: int = 512
 ) -> sp.csr_matrix:
     """Like :func:`cosine_neighbours`, for the given ``rows`` only (items without history);
-    the other rows of the items × items result stay empty."""
+    the other rows of the items × items result stay empty.
+
+    Scales to large catalogs: the similarities of a block of rows are a sparse product (only
+    the items sharing a term with the row), and each row keeps its ``k`` best with
+    ``argpartition`` over that row's non-zeros — nothing items × items is ever dense.
+    """
     n = vectors.shape[0]
     rows = np.asarray(rows, dtype=np.int64)
     k = min(k, max(n - 1, 0))
     if k == 0 or len(rows) == 0:
         return sp.csr_matrix((n, n))
+    vectors = sp.csr_matrix(vectors, dtype=np.float32)
     transposed = sp.csr_matrix(vectors.T)
     out_rows, out_cols, out_vals = [], [], []
     for start in range(0, len(rows), batch_size):
         chosen = rows[start : start + batch_size]
-        block = np.asarray((vectors[chosen] @ transposed).toarray(), dtype=np.float32)
-        block[np.arange(len(chosen)), chosen] = 0.0
-        top = np.argpartition(-block, k - 1, axis=1)[:, :k]
-        values = np.take_along_axis(block, top, axis=1)
-        keep = values > 0
-        out_rows.append(np.repeat(chosen, k)[keep.ravel()])
-        out_cols.append(top[keep])
-        out_vals.append(values[keep])
+        block = sp.csr_matrix(vectors[chosen] @ transposed)
+        found_rows, found_cols, found_vals = top_k_per_row(block, k, exclude=chosen)
+        out_rows.append(chosen[found_rows])
+        out_cols.append(found_cols)
+        out_vals.append(found_vals)
     return sp.csr_matrix(
         (np.concatenate(out_vals), (np.concatenate(out_rows), np.concatenate(out_cols))),
         shape=(n, n),
+    )
+
+
+def top_k_per_row(
+    block: sp.csr_matrix, k: int, exclude: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(row, column, value) of each row's ``k`` largest positive entries of a sparse block,
+    leaving out column ``exclude[row]`` (the item itself)."""
+    counts = np.diff(block.indptr)
+    row_of = np.repeat(np.arange(block.shape[0]), counts)
+    values = np.where(block.indices == exclude[row_of], 0.0, block.data).astype(np.float32)
+    width = int(counts.max()) if len(counts) else 0
+    if width <= k:  # every entry of every row is kept
+        keep = values > 0
+        return row_of[keep], block.indices[keep], values[keep]
+    # Each row's entries side by side, padded with zeros, then the k largest of each row.
+    position = np.arange(len(values)) - np.repeat(block.indptr[:-1], counts)
+    padded = np.zeros((block.shape[0], width), dtype=np.float32)
+    padded[row_of, position] = values
+    columns = np.zeros((block.shape[0], width), dtype=block.indices.dtype)
+    columns[row_of, position] = block.indices
+    top = np.argpartition(-padded, k - 1, axis=1)[:, :k]
+    best = np.take_along_axis(padded, top, axis=1)
+    keep = best > 0
+    return (
+        np.repeat(np.arange(block.shape[0]), k)[keep.ravel()],
+        np.take_along_axis(columns, top, axis=1)[keep],
+        best[keep],
     )
