@@ -21,6 +21,7 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -158,11 +159,25 @@ def percentile(values: list[float], q: float) -> float:
     return float(np.percentile(values, q))
 
 
+def explain(connection: Any, queries: list[dict[str, str]]) -> None:
+    """Each query's SQL and time, with its plan on PostgreSQL."""
+    for query in queries:
+        print(f"    {query['time']} s  {query['sql'][:300]}")
+        if connection.vendor == "postgresql" and query["sql"].startswith("SELECT"):
+            with connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN ANALYZE {query['sql']}")
+                for (line,) in cursor.fetchall():
+                    print(f"        {line}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="1.0: 100k products, 1M events")
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--explain", action="store_true", help="print each case's queries (and plans on PostgreSQL)"
+    )
     args = parser.parse_args()
 
     import django
@@ -222,6 +237,8 @@ def main() -> None:
                   f"p95 {percentile(latencies, 95):6.2f} ms  "
                   f"mean {statistics.mean(latencies):6.2f} ms  "
                   f"({len(queries)} queries, {len(items)} items)")  # fmt: skip
+            if args.explain:
+                explain(connection, queries.captured_queries)
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -83,7 +83,8 @@ class ItemNeighbour(models.Model):
     """One neighbour of an item in a trained model, strongest first by ``rank``.
 
     ``popularity`` is the neighbour's popularity (1 at the most popular item), stored with it
-    so that scoring needs one read.
+    so that scoring needs one read — from the index alone, which holds every column serving
+    reads.
     """
 
     model = models.ForeignKey(TrainedModel, on_delete=models.CASCADE, related_name="+")
@@ -96,7 +97,12 @@ class ItemNeighbour(models.Model):
     class Meta:
         verbose_name = _("item neighbour")
         verbose_name_plural = _("item neighbours")
-        indexes = [models.Index(fields=["model", "item", "rank"], name="llmshop_rec_neighbour")]
+        indexes = [
+            models.Index(
+                fields=["model", "item", "neighbour", "weight", "popularity"],
+                name="llmshop_rec_neighbour_read",
+            )
+        ]
 
 
 class ItemPopularity(models.Model):

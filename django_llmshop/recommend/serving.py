@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection, models
 from django.utils.translation import gettext as _
 
 from django_llmshop.adapters import get_adapter
@@ -57,33 +58,85 @@ def active_model() -> tuple[int | None, dict[str, Any]]:
     return row[0], {**DEFAULT_PARAMS, **(row[1] or {})}
 
 
-def recent_history(shopper: Shopper | None, max_history: int) -> tuple[list[str], dict[str, str]]:
-    """The shopper's last items, oldest first (repeats collapsed), and each one's last event."""
-    if shopper is None or max_history <= 0:
-        return [], {}
-    rows = shopper.events().order_by("-created", "-pk").values_list("product_id", "type")
+def _table(model: type[models.Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field) and field.column
+    return connection.ops.quote_name(field.column)
+
+
+def shopper_history(
+    shopper: Shopper | None, max_history: int
+) -> tuple[list[str], dict[str, str], set[str]]:
+    """The shopper's last ``max_history`` items, oldest first (repeats collapsed), each one's
+    last event type, and every item they bought — in one read through the shopper's index
+    (the last events, limited, and the purchases)."""
+    if shopper is None:
+        return [], {}, set()
+    e = ShopperEvent
+    owner = "user" if shopper.user_id is not None else "session_key"
+    value = shopper.user_id if shopper.user_id is not None else shopper.session_key
+    table, who = _table(e), _column(e, owner)
+    item, kind, created, pk = (_column(e, f) for f in ("product_id", "type", "created", "id"))
+    sql = (
+        f"SELECT {item}, {kind}, {created}, {pk} FROM ("
+        f"SELECT {item}, {kind}, {created}, {pk} FROM {table} WHERE {who} = %s "
+        f"ORDER BY {created} DESC, {pk} DESC LIMIT %s) recent "
+        f"UNION ALL SELECT {item}, {kind}, NULL, NULL FROM {table} "
+        f"WHERE {who} = %s AND {kind} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value, max(max_history, 0) * 4, value, ShopperEvent.Type.PURCHASE])
+        rows = cursor.fetchall()
+    bought = {row[0] for row in rows if row[3] is None}
+    recent = sorted((row for row in rows if row[3] is not None), key=lambda r: (r[2], r[3]))
     newest_first: list[str] = []
     kinds: dict[str, str] = {}
-    for item, kind in rows[: max_history * 4]:
-        kinds.setdefault(item, kind)
-        if item not in newest_first:
-            newest_first.append(item)
-        if len(newest_first) == max_history:
-            break
-    return newest_first[::-1], kinds
-
-
-def purchased(shopper: Shopper | None) -> set[str]:
-    if shopper is None:
-        return set()
-    bought = shopper.events().filter(type=ShopperEvent.Type.PURCHASE)
-    return set(bought.values_list("product_id", flat=True).distinct())
+    for product_id, event_type, *_rest in reversed(recent):
+        kinds.setdefault(product_id, event_type)
+        if product_id not in newest_first:
+            if len(newest_first) == max_history:
+                break
+            newest_first.append(product_id)
+    return newest_first[::-1], kinds, bought
 
 
 def popular(model_id: int, category: str, limit: int) -> list[tuple[str, float]]:
     """The ``limit`` most popular items overall (``category`` "") or in one category."""
     rows = ItemPopularity.objects.filter(model_id=model_id, category=category, rank__lt=limit)
     return list(rows.order_by("rank").values_list("item", "score"))
+
+
+def neighbours_and_popular(
+    model_id: int, items: list[str], limit: int
+) -> tuple[list[tuple[str, str, float, float]], list[tuple[str, float]]]:
+    """The neighbour rows (item, neighbour, weight, popularity) of ``items`` and the ``limit``
+    most popular items (item, score), in one read through the two tables' indexes."""
+    n, p = ItemNeighbour, ItemPopularity
+    sql = (
+        f"SELECT 1, {_column(p, 'rank')}, '', {_column(p, 'item')}, 0.0, {_column(p, 'score')} "
+        f"FROM {_table(p)} WHERE {_column(p, 'model')} = %s AND {_column(p, 'category')} = '' "
+        f"AND {_column(p, 'rank')} < %s"
+    )
+    params: list[Any] = [model_id, limit]
+    if items:
+        marks = ", ".join(["%s"] * len(items))
+        sql = (
+            f"SELECT 0, 0, {_column(n, 'item')}, {_column(n, 'neighbour')}, "
+            f"{_column(n, 'weight')}, {_column(n, 'popularity')} FROM {_table(n)} "
+            f"WHERE {_column(n, 'model')} = %s AND {_column(n, 'item')} IN ({marks}) "
+            f"UNION ALL {sql}"
+        )
+        params = [model_id, *items, *params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    neighbours = [(r[2], r[3], float(r[4]), float(r[5])) for r in rows if r[0] == 0]
+    top = sorted((r[1], r[3], float(r[5])) for r in rows if r[0] == 1)
+    return neighbours, [(item, pop) for _, item, pop in top]
 
 
 def score(
@@ -96,17 +149,15 @@ def score(
     totals: dict[str, float] = {}
     popularity: dict[str, float] = {}
     because: dict[str, tuple[float, str]] = {}
-    rows = ItemNeighbour.objects.filter(model_id=model_id, item__in=recent)
-    for item, neighbour, weight, pop in rows.values_list(
-        "item", "neighbour", "weight", "popularity"
-    ):
+    seen = set(recent) | exclude
+    rows, most_popular = neighbours_and_popular(model_id, recent, k + len(seen))
+    for item, neighbour, weight, pop in rows:
         part = ages[item] * weight
         totals[neighbour] = totals.get(neighbour, 0.0) + part
         popularity[neighbour] = pop
         if part > because.get(neighbour, (0.0, ""))[0]:
             because[neighbour] = (part, item)
-    seen = set(recent) | exclude
-    for item, pop in popular(model_id, "", k + len(seen)):
+    for item, pop in most_popular:
         totals.setdefault(item, 0.0)
         popularity[item] = pop
     if prior:
@@ -119,32 +170,54 @@ def score(
     return ranked, {j: h for j, (_, h) in because.items()}
 
 
+class ProductCache:
+    """Products by id, each id looked up once (``products_by_id`` for the ones not yet asked)."""
+
+    def __init__(self, adapter: Any) -> None:
+        self.adapter = adapter
+        self.found: dict[str, Any] = {}
+        self.asked: set[str] = set()
+
+    def fetch(self, ids: list[str]) -> None:
+        missing = list(dict.fromkeys(i for i in ids if i not in self.asked))
+        if missing:
+            self.asked.update(missing)
+            self.found.update(self.adapter.products_by_id(missing))
+
+    def get(self, product_id: str) -> Any:
+        return self.found.get(product_id)
+
+
 def candidates(shopper: Shopper | None, product: Any = None, k: int = 10) -> Candidates:
     """The shopper's top ``k`` available recommendations in the engine's order, with reasons."""
     adapter = get_adapter()
     model_id, params = active_model()
-    history, kinds = recent_history(shopper, int(params["max_history"]))
+    history, kinds, bought = shopper_history(shopper, int(params["max_history"]))
     if product is not None:
         current = product_key(product)
         history = [h for h in history if h != current] + [current]
         kinds[current] = ShopperEvent.Type.VIEW
     if model_id is None:
         return Candidates([], history)
-    bought = purchased(shopper)
     ranked, because = score(model_id, params, history, k, bought)
     chosen: list[tuple[str, float, Any]] = []
     taken = set(history) | bought
-    products = adapter.products_by_id(history[-1:])
+    # One read of products for the usual case: the viewed (last) item, the first candidates
+    # and the history items they come from (for the reasons' names).
+    step = k + k // 2 + 2  # a margin for unavailable products
+    first = [j for j, _ in ranked[:step]]
+    products = ProductCache(adapter)
+    products.fetch([*history[-1:], *first, *(because[j] for j in first if j in because)])
     context_category = ""
-    if history and history[-1] in products:
-        context_category = adapter.product_category(products[history[-1]])
+    if history and products.get(history[-1]) is not None:
+        context_category = adapter.product_category(products.get(history[-1]))
 
     def take(pairs: list[tuple[str, float]]) -> None:
-        for start in range(0, len(pairs), 3 * k):
-            chunk = [(j, s) for j, s in pairs[start : start + 3 * k] if j not in taken]
-            found = adapter.products_by_id([j for j, _ in chunk])
+        for start in range(0, len(pairs), step):
+            chunk = [(j, s) for j, s in pairs[start : start + step] if j not in taken]
+            products.fetch([j for j, _ in chunk])
             for j, s in chunk:
-                item = found.get(j)
+                item = products.get(j)
                 if item is not None and adapter.product_is_available(item):
                     chosen.append((j, s, item))
                     taken.add(j)
@@ -158,11 +231,10 @@ def candidates(shopper: Shopper | None, product: Any = None, k: int = 10) -> Can
     for category in ([context_category] if context_category else []) + [""]:
         if len(chosen) < k:
             take([(j, prior * p) for j, p in popular(model_id, category, 4 * k + len(taken))])
+    sources = [because[j] for j, _, _ in chosen if j in because]
+    products.fetch(sources)
     names = {
-        h: adapter.product_name(p)
-        for h, p in adapter.products_by_id(
-            {because[j] for j, _, _ in chosen if j in because}
-        ).items()
+        h: adapter.product_name(products.get(h)) for h in sources if products.get(h) is not None
     }
     items = [
         Recommendation(

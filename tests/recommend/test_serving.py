@@ -115,3 +115,45 @@ def test_a_model_being_built_is_not_served(history):
     assert ids(recommend_for("x", product=b[0], k=3)) == before
     second = train()
     assert TrainedModel.objects.get(status=TrainedModel.Status.ACTIVE) == second
+
+
+def test_serving_is_four_reads(history):
+    """The active model, the shopper's events, the neighbours with the popular items, and the
+    products (availability and the reasons' names at once)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    train()
+    b = history.bottles
+    add_events("me", [b[0], b[1]])
+    add_events("me", [history.knives[0]], kind="purchase")
+    with CaptureQueriesContext(connection) as queries:
+        served = recommend_for("me", product=b[2], k=3, rerank=False)
+    assert len(served) == 3 and len(queries) == 4
+    assert str(history.knives[0].pk) not in ids(served)
+    assert served[0].product_id == str(b[3].pk)
+    assert served[0].reason == f"Because you viewed {b[2].name}"
+
+
+def test_the_history_is_the_last_distinct_items_with_their_last_event(history):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from django_llmshop.recommend.models import ShopperEvent
+    from django_llmshop.recommend.services import Shopper
+    from django_llmshop.recommend.serving import shopper_history
+
+    b = history.bottles
+    start = timezone.now() - timedelta(hours=1)
+    steps = [(b[4], "purchase"), (b[0], "view"), (b[1], "view"), (b[0], "cart"), (b[2], "view")]
+    ShopperEvent.objects.bulk_create(
+        ShopperEvent(session_key="me", product_id=str(p.pk), type=kind,
+                     created=start + timedelta(seconds=n))
+        for n, (p, kind) in enumerate(steps)
+    )  # fmt: skip
+    recent, kinds, bought = shopper_history(Shopper(session_key="me"), 3)
+    assert recent == [str(b[1].pk), str(b[0].pk), str(b[2].pk)]
+    assert kinds[str(b[0].pk)] == "cart"
+    assert bought == {str(b[4].pk)}
+    assert shopper_history(Shopper(session_key="nobody"), 3) == ([], {}, set())
