@@ -89,7 +89,7 @@ def main() -> None:
 
     with FakeLLMServer(default=Reply.text(ANSWER, ttft=args.ttft, token_delay=0.002)) as server:
         os.environ["LLMSHOP_TEST_FAKE_URL"] = server.base_url
-        os.environ["DJANGO_SETTINGS_MODULE"] = "tests.support.worker_settings"
+        os.environ["DJANGO_SETTINGS_MODULE"] = "tests.worker_settings"
         os.environ["LLMSHOP_CELERY_EAGER"] = "0"
         import django
 
@@ -124,7 +124,7 @@ def main() -> None:
                     concurrency=args.worker_threads,
                     queues="llmshop_chat",
                     env={"LLMSHOP_TEST_FAKE_URL": server.base_url},
-                    settings_module="tests.support.worker_settings",
+                    settings_module="tests.worker_settings",
                 ),
             ):
                 end_to_end = [ask(i, "Where is my order?")[0] for i in range(args.samples)]

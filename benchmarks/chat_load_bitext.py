@@ -224,7 +224,7 @@ def main() -> None:
     with FakeLLMServer(latency=args.ttft) as server:
         server.responder = shop_model
         os.environ["LLMSHOP_TEST_FAKE_URL"] = server.base_url
-        os.environ["DJANGO_SETTINGS_MODULE"] = "tests.support.worker_settings"
+        os.environ["DJANGO_SETTINGS_MODULE"] = "tests.worker_settings"
         os.environ["LLMSHOP_CELERY_EAGER"] = "0"
         import django
 
@@ -244,7 +244,7 @@ def main() -> None:
                     concurrency=args.worker_threads,
                     queues="llmshop_chat",
                     env={"LLMSHOP_TEST_FAKE_URL": server.base_url},
-                    settings_module="tests.support.worker_settings",
+                    settings_module="tests.worker_settings",
                 ),
             ):
                 started = time.perf_counter()

@@ -19,8 +19,8 @@ def content_worker(transactional_db, tmp_path, model):
         missing_service(
             "a worker needs a file or server database: set LLMSHOP_TEST_SQLITE or DATABASE_URL"
         )
-    env = {"LLMSHOP_TEST_BASE_URL": model.base_url}
-    settings_module = "tests.content.worker_settings"
+    env = {"LLMSHOP_TEST_FAKE_URL": model.base_url}
+    settings_module = "tests.worker_settings"
     with worker_process(tmp_path, env=env, settings_module=settings_module) as process:
         yield process
 

@@ -44,13 +44,13 @@ def test_kill_9_mid_job_then_restart_completes_with_one_draft_each(
         missing_service("a worker needs a file or server database")
     model.latency = 0.4
     env = {
-        "LLMSHOP_TEST_BASE_URL": model.base_url,
+        "LLMSHOP_TEST_FAKE_URL": model.base_url,
         # Unacknowledged messages of a dead worker come back after 3 s, looked for every second.
         "LLMSHOP_TEST_BROKER_OPTIONS": repr(
             {"visibility_timeout": 3, "unacked_restore_interval": 1, "unacked_restore_throttle": 1}
         ),
     }
-    settings_module = "tests.content.worker_settings"
+    settings_module = "tests.worker_settings"
     ids = [p.pk for p in Product.objects.order_by("pk")]
 
     with worker_process(tmp_path / "first", env=env, settings_module=settings_module) as first:

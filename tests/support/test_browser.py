@@ -15,8 +15,8 @@ from django.test import Client
 from django_llmshop.support.models import Message
 from django_llmshop.testing import Reply
 from shop.models import Product
+from tests import worker_settings
 from tests.conftest import missing_service
-from tests.support import worker_settings
 
 #: A folder to save screenshots of the widget in (to look at them while changing its CSS).
 SCREENSHOTS = os.environ.get("LLMSHOP_SCREENSHOTS", "")
@@ -56,7 +56,7 @@ def chat_worker(transactional_db, tmp_path, llm_server, settings):
         concurrency=4,
         queues="llmshop_chat",
         env={"LLMSHOP_TEST_FAKE_URL": llm_server.base_url},
-        settings_module="tests.support.worker_settings",
+        settings_module="tests.worker_settings",
     ) as process:
         yield process
 

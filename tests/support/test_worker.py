@@ -6,8 +6,8 @@ from django.test import Client
 
 from django_llmshop.support.models import Message
 from django_llmshop.testing import Reply
+from tests import worker_settings
 from tests.conftest import missing_service
-from tests.support import worker_settings
 from tests.support.conftest import API, parse_sse, send, start_chat
 
 
@@ -35,7 +35,7 @@ def test_a_logged_in_shopper_gets_a_streamed_reply_from_a_real_worker(
         concurrency=4,
         queues="llmshop_chat",
         env={"LLMSHOP_TEST_FAKE_URL": llm_server.base_url},
-        settings_module="tests.support.worker_settings",
+        settings_module="tests.worker_settings",
     ):
         client = Client()
         client.force_login(shop.alice)

@@ -1,4 +1,4 @@
-"""Settings of a Celery worker process for the chat tests: the fake endpoint, the chat queue."""
+"""Settings of a Celery worker process in tests and benchmarks: fake endpoint, chat queue."""
 
 import os
 
