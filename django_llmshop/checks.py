@@ -16,6 +16,7 @@
 | E012 | a support chat setting (``CHAT_...``) is out of range or of the wrong type |
 | E013 | a recommendations setting (``RECOMMEND_...``) is out of range or of the wrong type |
 | W001 | an API key would travel over plain http to a host that is not this machine |
+| W002 | an endpoint has shared limits but ``LIMITER_REDIS_URL`` is unset: they are not applied |
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ def check_settings(app_configs: Iterable[Any] | None = None, **kwargs: Any) -> l
     messages.extend(_check_chat(merged))
     messages.extend(_check_recommend(merged))
     messages.extend(_check_limits(merged))
+    messages.extend(_check_shared_limits(merged, endpoints))
     return messages
 
 
@@ -328,6 +330,52 @@ def _check_limits(merged: dict[str, Any]) -> list[CheckMessage]:
     if not _positive(merged["RETRY_AFTER_CAP"]):
         messages.append(
             Error("LLMSHOP['RETRY_AFTER_CAP'] must be a number > 0.", id="llmshop.E008")
+        )
+    return messages
+
+
+SHARED_LIMIT_KEYS = ("SHARED_MAX_CONCURRENCY", "REQUESTS_PER_MINUTE", "TOKENS_PER_MINUTE")
+
+
+def _check_shared_limits(merged: dict[str, Any], endpoints: dict[str, Any]) -> list[CheckMessage]:
+    messages: list[CheckMessage] = []
+    limited = []
+    for alias, endpoint in endpoints.items():
+        if not isinstance(endpoint, dict):
+            continue  # reported by E003
+        for key in SHARED_LIMIT_KEYS:
+            value = endpoint.get(key)
+            if value is None:
+                continue
+            limited.append(alias)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                messages.append(
+                    Error(
+                        f"LLMSHOP['ENDPOINTS'][{alias!r}]['{key}'] must be None or a whole "
+                        f"number >= 1, got {value!r}.",
+                        id="llmshop.E004",
+                    )
+                )
+    url = merged["LIMITER_REDIS_URL"]
+    if url is not None and (
+        not isinstance(url, str) or urlsplit(url).scheme not in ("redis", "rediss", "unix")
+    ):
+        messages.append(
+            Error(
+                "LLMSHOP['LIMITER_REDIS_URL'] must be None or a redis:// URL.",
+                hint="For example 'redis://127.0.0.1:6379/0'.",
+                id="llmshop.E008",
+            )
+        )
+    elif url is None and limited:
+        names = ", ".join(sorted(set(map(repr, limited))))
+        messages.append(
+            Warning(
+                f"Endpoints {names} have shared limits, but LLMSHOP['LIMITER_REDIS_URL'] is "
+                "not set: each process keeps only to its own MAX_CONCURRENCY.",
+                hint="Set LIMITER_REDIS_URL to a Redis that every worker and web process reaches.",
+                id="llmshop.W002",
+            )
         )
     return messages
 

@@ -36,6 +36,11 @@ ENDPOINT_DEFAULTS: dict[str, Any] = {
     "CONNECT_TIMEOUT": 5.0,
     "MAX_RETRIES": 2,
     "MAX_CONCURRENCY": 8,
+    # Limits for all processes and hosts together (None: no such limit), kept in
+    # LIMITER_REDIS_URL; MAX_CONCURRENCY above stays each process's own cap.
+    "SHARED_MAX_CONCURRENCY": None,
+    "REQUESTS_PER_MINUTE": None,
+    "TOKENS_PER_MINUTE": None,
     "PRICE_PER_MTOK_IN": 0.0,
     "PRICE_PER_MTOK_OUT": 0.0,
     "SUPPORTS_TOOLS": True,
@@ -83,6 +88,8 @@ DEFAULTS: dict[str, Any] = {
     "CURRENCY": "USD",
     # Waiting longer than this for a 429's Retry-After fails the call at once instead.
     "RETRY_AFTER_CAP": 30.0,
+    # Redis URL of the endpoints' shared limits (None: each process keeps to MAX_CONCURRENCY).
+    "LIMITER_REDIS_URL": None,
     # Consecutive failed calls that open an endpoint's circuit, and how long it stays open.
     "CIRCUIT_BREAKER": {"FAILURE_THRESHOLD": 5, "RESET_SECONDS": 30.0},
     # Daily spending cap per purpose in the endpoints' price unit (None: no cap).
@@ -164,6 +171,9 @@ class Endpoint:
     connect_timeout: float
     max_retries: int
     max_concurrency: int
+    shared_max_concurrency: int | None
+    requests_per_minute: int | None
+    tokens_per_minute: int | None
     price_per_mtok_in: float
     price_per_mtok_out: float
     supports_tools: bool
@@ -234,6 +244,9 @@ class LLMShopSettings:
             connect_timeout=float(conf["CONNECT_TIMEOUT"]),
             max_retries=int(conf["MAX_RETRIES"]),
             max_concurrency=int(conf["MAX_CONCURRENCY"]),
+            shared_max_concurrency=_count_or_none(conf["SHARED_MAX_CONCURRENCY"]),
+            requests_per_minute=_count_or_none(conf["REQUESTS_PER_MINUTE"]),
+            tokens_per_minute=_count_or_none(conf["TOKENS_PER_MINUTE"]),
             price_per_mtok_in=float(conf["PRICE_PER_MTOK_IN"]),
             price_per_mtok_out=float(conf["PRICE_PER_MTOK_OUT"]),
             supports_tools=bool(conf["SUPPORTS_TOOLS"]),
@@ -256,6 +269,10 @@ class LLMShopSettings:
         self._loaded = False
         for callback in list(_reload_callbacks):
             callback()
+
+
+def _count_or_none(value: Any) -> int | None:
+    return None if value is None else int(value)
 
 
 _reload_callbacks: list[Any] = []

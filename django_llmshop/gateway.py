@@ -26,6 +26,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import close_old_connections, models
 
 from django_llmshop.conf import Endpoint, llmshop_settings, on_reload
+from django_llmshop.limiter import limiter_for
 from django_llmshop.llm import (
     AsyncLLMClient,
     BudgetExceededError,
@@ -68,6 +69,7 @@ def _client_kwargs(endpoint: Endpoint) -> dict[str, Any]:
         "max_retries": endpoint.max_retries,
         "retry_after_cap": float(llmshop_settings.RETRY_AFTER_CAP),
         "max_concurrency": endpoint.max_concurrency,
+        "limiter": limiter_for(endpoint),
         "headers": endpoint.headers or None,
         "embedding_model": endpoint.embedding_model,
         "breaker": _breaker(endpoint.alias),

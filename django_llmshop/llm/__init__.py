@@ -1,8 +1,8 @@
 """A client for OpenAI-compatible LLM endpoints, on httpx. Imports nothing from Django.
 
 Chat (with tools and validated JSON output), streaming chat and embeddings, with typed errors,
-retries with backoff, ``Retry-After``, timeouts, a concurrency limit, a circuit breaker, and
-one :class:`CallRecord` per call for the call log.
+retries with backoff, ``Retry-After``, timeouts, a concurrency limit (and limits shared through
+Redis), a circuit breaker, and one :class:`CallRecord` per call for the call log.
 """
 
 from .aio import AsyncLLMClient
@@ -14,6 +14,7 @@ from .errors import (
     BadRequestError,
     BudgetExceededError,
     CircuitOpenError,
+    EndpointBusyError,
     LLMConnectionError,
     LLMError,
     LLMResponseError,
@@ -24,6 +25,7 @@ from .errors import (
     ServerError,
     StreamInterruptedError,
 )
+from .limiter import SharedLimiter, SharedLimits
 from .streams import AsyncChatStream, ChatStream
 from .types import CallRecord, ChatResult, StreamChunk, ToolCall, ToolCallDelta, Usage
 
@@ -39,6 +41,7 @@ __all__ = [
     "ChatStream",
     "CircuitBreaker",
     "CircuitOpenError",
+    "EndpointBusyError",
     "LLMClient",
     "LLMConnectionError",
     "LLMError",
@@ -48,6 +51,8 @@ __all__ = [
     "OutputValidationError",
     "RateLimitError",
     "ServerError",
+    "SharedLimiter",
+    "SharedLimits",
     "StreamChunk",
     "StreamInterruptedError",
     "ToolCall",

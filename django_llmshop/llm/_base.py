@@ -25,6 +25,7 @@ from .errors import (
     StreamInterruptedError,
     status_error_class,
 )
+from .limiter import SharedLimiter
 from .records import CallState, build_record
 from .responses import StreamAssembler, error_message
 from .retry import backoff_delay, counts_against_endpoint, is_retryable, parse_retry_after
@@ -55,6 +56,7 @@ class BaseClient:
         headers: Mapping[str, str] | None = None,
         on_record: Callable[[CallRecord], object] | None = None,
         embedding_model: str | None = None,
+        limiter: SharedLimiter | None = None,
     ) -> None:
         url = httpx.URL(base_url)
         if url.scheme not in ("http", "https") or not url.host:
@@ -69,6 +71,7 @@ class BaseClient:
         self.max_retries = max_retries
         self.retry_after_cap = retry_after_cap
         self.max_concurrency = max_concurrency
+        self.limiter = limiter  # the endpoint's limits shared with other processes and hosts
         self.breaker = breaker
         self.on_record = on_record
         self._api_key = api_key or None

@@ -1,7 +1,7 @@
 """The asyncio client: the same calls as :class:`LLMClient`, as coroutines and async iterators.
 
 One client may serve several event loops in turn (``asyncio.run`` per Celery task): its
-httpx client and its concurrency semaphore are made per running loop, on first use there.
+httpx client and its concurrency slots are made per running loop, on first use there.
 """
 
 from __future__ import annotations
@@ -11,30 +11,28 @@ import inspect
 import threading
 import time
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
-from types import TracebackType
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
 
 from ._base import JSON, BaseClient, logger
 from .breaker import CircuitBreaker
 from .errors import LLMConnectionError
+from .limiter import Lease, SharedLimiter
 from .records import CallState
 from .responses import StreamAssembler, parse_chat_response, parse_embeddings
+from .slots import AsyncSlots
 from .sse import SSEParser
 from .streams import AsyncChatStream, StreamOutcome
 from .structured import check_output, output_failure, repair_payload
 from .types import CallRecord, ChatResult, StreamChunk
 
 
-class _LoopState:
+class _LoopState(NamedTuple):
     """The parts of a client that belong to one event loop."""
 
-    __slots__ = ("http", "slots")
-
-    def __init__(self, http: httpx.AsyncClient, slots: asyncio.Semaphore | None) -> None:
-        self.http = http
-        self.slots = slots
+    http: httpx.AsyncClient
+    slots: AsyncSlots
 
 
 class AsyncLLMClient(BaseClient):
@@ -60,6 +58,7 @@ class AsyncLLMClient(BaseClient):
         on_record: Callable[[CallRecord], object] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         embedding_model: str | None = None,
+        limiter: SharedLimiter | None = None,
     ) -> None:
         super().__init__(
             base_url,
@@ -74,6 +73,7 @@ class AsyncLLMClient(BaseClient):
             headers=headers,
             on_record=on_record,
             embedding_model=embedding_model,
+            limiter=limiter,
         )
         self._transport = transport
         self._loops: dict[asyncio.AbstractEventLoop, _LoopState] = {}
@@ -93,7 +93,7 @@ class AsyncLLMClient(BaseClient):
                 http = httpx.AsyncClient(
                     timeout=self._timeout, limits=self._limits, transport=self._transport
                 )
-                slots = asyncio.Semaphore(self.max_concurrency) if self.max_concurrency else None
+                slots = AsyncSlots(self.max_concurrency, self.limiter, self._timeout.read or 60)
                 state = self._loops[loop] = _LoopState(http, slots)
         return state
 
@@ -103,16 +103,12 @@ class AsyncLLMClient(BaseClient):
             state = self._loops.pop(asyncio.get_running_loop(), None)
         if state is not None:
             await state.http.aclose()
+            await state.slots.aclose()
 
     async def __aenter__(self) -> AsyncLLMClient:
         return self
 
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
+    async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
 
     # -- public calls -----------------------------------------------------------------------
@@ -182,8 +178,9 @@ class AsyncLLMClient(BaseClient):
         try:
             self._check_breaker()
             request = self._request(call, self._embeddings_url, self._embed_payload(inputs))
-            response = await self._send(call, request)
+            response, lease = await self._send(call, request)
             vectors, call.usage = parse_embeddings(self._decode(response), len(inputs))
+            await self._state().slots.settle(lease, call.usage)
         except BaseException as exc:
             await self._emit(self._finish(call, exc))
             raise
@@ -204,20 +201,19 @@ class AsyncLLMClient(BaseClient):
             logger.exception("on_record failed for a %s call", record.operation)
 
     async def _complete(self, call: CallState, payload: Mapping[str, JSON]) -> ChatResult:
-        response = await self._send(call, self._request(call, self._chat_url, payload))
+        response, lease = await self._send(call, self._request(call, self._chat_url, payload))
         result = parse_chat_response(self._decode(response), self.model)
         call.usage += result.usage
+        await self._state().slots.settle(lease, result.usage)
         return result
 
     async def _send(
         self, call: CallState, request: httpx.Request, *, stream: bool = False
-    ) -> httpx.Response:
-        """Send with retries; a streamed response comes back still holding its slot."""
+    ) -> tuple[httpx.Response, Lease | None]:
+        """Send with retries; see :meth:`LLMClient._send`."""
         state = self._state()
-        slots = state.slots
         while True:
-            if slots is not None:
-                await slots.acquire()
+            lease = await state.slots.take(request)
             keep_slot = False
             cause: httpx.HTTPError | None = None
             try:
@@ -235,7 +231,7 @@ class AsyncLLMClient(BaseClient):
                         if not stream:
                             call.ttft = time.perf_counter() - started
                         keep_slot = stream
-                        return response
+                        return response, lease
                     try:
                         await response.aread()
                     except httpx.HTTPError:
@@ -244,8 +240,8 @@ class AsyncLLMClient(BaseClient):
                         await response.aclose()
                     error = self._status_error(response)
             finally:
-                if slots is not None and not keep_slot:
-                    slots.release()
+                if not keep_slot:
+                    await state.slots.give_back(lease)
             delay = self._retry_delay(call, error)
             if delay is None:
                 raise error from cause
@@ -266,10 +262,11 @@ class AsyncLLMClient(BaseClient):
             while True:
                 parser, assembler = SSEParser(), StreamAssembler(self.model)
                 call.assembler = assembler
-                response = await self._send(call, request, stream=True)
+                response, lease = await self._send(call, request, stream=True)
                 try:
                     try:
                         async for data in response.aiter_bytes():
+                            await slots.renew(lease)
                             for chunk in self._chunks(call, parser, assembler, data):
                                 started = True
                                 yield chunk
@@ -280,15 +277,17 @@ class AsyncLLMClient(BaseClient):
                         started = True
                         yield chunk
                     result = assembler.result()
+                    await slots.settle(lease, result.usage)
                     break
                 except LLMConnectionError as error:
                     delay = None if started else self._retry_delay(call, error)
                     if delay is None:
                         raise
                 finally:
-                    await response.aclose()
-                    if slots is not None:
-                        slots.release()
+                    try:
+                        await response.aclose()
+                    finally:
+                        await slots.give_back(lease)
                 await self._sleep(delay)
             result, errors = check_output(result, response_format)
             if errors:

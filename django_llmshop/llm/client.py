@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Generator, Mapping, Sequence
 from types import TracebackType
@@ -13,8 +12,10 @@ import httpx
 from ._base import JSON, BaseClient, logger
 from .breaker import CircuitBreaker
 from .errors import LLMConnectionError, LLMError
+from .limiter import Lease, SharedLimiter
 from .records import CallState
 from .responses import StreamAssembler, parse_chat_response, parse_embeddings
+from .slots import Slots
 from .sse import SSEParser
 from .streams import ChatStream, StreamOutcome
 from .structured import check_output, output_failure, repair_payload
@@ -43,6 +44,7 @@ class LLMClient(BaseClient):
         on_record: Callable[[CallRecord], object] | None = None,
         transport: httpx.BaseTransport | None = None,
         embedding_model: str | None = None,
+        limiter: SharedLimiter | None = None,
     ) -> None:
         super().__init__(
             base_url,
@@ -57,9 +59,10 @@ class LLMClient(BaseClient):
             headers=headers,
             on_record=on_record,
             embedding_model=embedding_model,
+            limiter=limiter,
         )
         self._http = httpx.Client(timeout=self._timeout, limits=self._limits, transport=transport)
-        self._slots = threading.BoundedSemaphore(max_concurrency) if max_concurrency else None
+        self._slots = Slots(max_concurrency, limiter, timeout)
         self._sleep: Callable[[float], object] = time.sleep
 
     def close(self) -> None:
@@ -144,8 +147,9 @@ class LLMClient(BaseClient):
         try:
             self._check_breaker()
             request = self._request(call, self._embeddings_url, self._embed_payload(inputs))
-            response = self._send(call, request)
+            response, lease = self._send(call, request)
             vectors, call.usage = parse_embeddings(self._decode(response), len(inputs))
+            self._slots.settle(lease, call.usage)
         except BaseException as exc:
             self._emit(self._finish(call, exc))
             raise
@@ -164,21 +168,21 @@ class LLMClient(BaseClient):
             logger.exception("on_record failed for a %s call", record.operation)
 
     def _complete(self, call: CallState, payload: Mapping[str, JSON]) -> ChatResult:
-        response = self._send(call, self._request(call, self._chat_url, payload))
+        response, lease = self._send(call, self._request(call, self._chat_url, payload))
         result = parse_chat_response(self._decode(response), self.model)
         call.usage += result.usage
+        self._slots.settle(lease, result.usage)
         return result
 
     def _send(
         self, call: CallState, request: httpx.Request, *, stream: bool = False
-    ) -> httpx.Response:
-        """Send with retries; a streamed response comes back still holding its slot."""
+    ) -> tuple[httpx.Response, Lease | None]:
+        """Send with retries; a streamed response comes back still holding its slot (its
+        lease): give it back when done. A non-streamed one's lease is only for ``settle``."""
         if self._http.is_closed:
             raise LLMError("the LLM client is closed")
-        slots = self._slots
         while True:
-            if slots is not None:
-                slots.acquire()
+            lease = self._slots.take(request)
             keep_slot = False
             cause: httpx.HTTPError | None = None
             try:
@@ -196,7 +200,7 @@ class LLMClient(BaseClient):
                         if not stream:
                             call.ttft = time.perf_counter() - started
                         keep_slot = stream
-                        return response
+                        return response, lease
                     try:
                         response.read()
                     except httpx.HTTPError:
@@ -205,8 +209,8 @@ class LLMClient(BaseClient):
                         response.close()
                     error = self._status_error(response)
             finally:
-                if slots is not None and not keep_slot:
-                    slots.release()
+                if not keep_slot:
+                    self._slots.give_back(lease)
             delay = self._retry_delay(call, error)
             if delay is None:
                 raise error from cause
@@ -226,10 +230,11 @@ class LLMClient(BaseClient):
             while True:
                 parser, assembler = SSEParser(), StreamAssembler(self.model)
                 call.assembler = assembler
-                response = self._send(call, request, stream=True)
+                response, lease = self._send(call, request, stream=True)
                 try:
                     try:
                         for data in response.iter_bytes():
+                            self._slots.renew(lease)
                             for chunk in self._chunks(call, parser, assembler, data):
                                 started = True
                                 yield chunk
@@ -240,15 +245,17 @@ class LLMClient(BaseClient):
                         started = True
                         yield chunk
                     result = assembler.result()
+                    self._slots.settle(lease, result.usage)
                     break
                 except LLMConnectionError as error:
                     delay = None if started else self._retry_delay(call, error)
                     if delay is None:
                         raise
                 finally:
-                    response.close()
-                    if self._slots is not None:
-                        self._slots.release()
+                    try:
+                        response.close()
+                    finally:
+                        self._slots.give_back(lease)
                 self._sleep(delay)
             result, errors = check_output(result, response_format)
             if errors:

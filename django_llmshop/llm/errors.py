@@ -84,6 +84,15 @@ class CircuitOpenError(LLMError):
         self.retry_in = retry_in
 
 
+class EndpointBusyError(LLMError):
+    """The endpoint's shared limits (slots, requests or tokens per minute) left no room within
+    the call's timeout; ``waited`` is how long the call waited, in seconds."""
+
+    def __init__(self, message: str, *, waited: float) -> None:
+        super().__init__(message)
+        self.waited = waited
+
+
 class BudgetExceededError(LLMError):
     """A spending budget does not allow this call (raised by the Django side, before calling)."""
 
