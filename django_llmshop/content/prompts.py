@@ -33,6 +33,10 @@ LANGUAGE_NAMES = {
 }
 LENGTH_WORDS = {"short": 60, "medium": 120, "long": 220}
 CHANNELS = ("product_page", "search_ad", "email", "social")
+#: Prose as llama.cpp's grammar may write it: no quotes, backslashes (so no escapes), line
+#: breaks, brackets, braces, angle brackets, asterisks, backticks, pipes or hashes, which in a
+#: small model's copy are pieces of the JSON or markdown it was shown, never product text.
+PROSE_PATTERN = r'^[^"\\{}\[\]<>*`|#\n\r\t]*$'
 
 
 def _string(max_length: int | None = None, min_length: int = 1) -> dict[str, Any]:
@@ -54,11 +58,14 @@ def _object(**properties: dict[str, Any]) -> dict[str, Any]:
 _LIST = {"type": "array", "items": _string(200), "maxItems": 6}
 
 SCHEMAS: dict[str, dict[str, Any]] = {
-    "description": _object(description=_string(min_length=20), bullets=_LIST),
+    "description": _object(
+        description=_string(2000, min_length=20),
+        bullets={"type": "array", "items": _string(120), "maxItems": 5},
+    ),
     "seo": _object(seo_title=_string(60), seo_description=_string(155)),
-    "marketing:product_page": _object(headline=_string(80), body=_string()),
+    "marketing:product_page": _object(headline=_string(80), body=_string(2000)),
     "marketing:search_ad": _object(headline=_string(30), description=_string(90)),
-    "marketing:email": _object(subject=_string(80), body=_string()),
+    "marketing:email": _object(subject=_string(80), body=_string(3000)),
     "marketing:social": _object(post=_string(280)),
     "review_summary": _object(summary=_string(), pros=_LIST, cons=_LIST),
 }
@@ -83,7 +90,30 @@ class Prompt:
                     "strict": True,
                 },
             }
-        return {"type": "json_object", "schema": self.schema}
+        return {"type": "json_object", "schema": prose_only(self.schema)}
+
+    def with_note(self, note: str) -> Prompt:
+        """The same prompt with a note after the request: a second try after the quality gate."""
+        messages = [dict(message) for message in self.messages]
+        messages[-1]["content"] = f"{messages[-1]['content']}\n{note}".strip()
+        return Prompt(messages, self.schema_name, self.schema)
+
+
+def prose_only(schema: dict[str, Any]) -> dict[str, Any]:
+    """The schema with every string limited to prose characters (``PROSE_PATTERN``).
+
+    Only for llama.cpp's schema form, which the server compiles into a grammar: the model then
+    cannot write a bracket or a quote into the copy at all. Hosted JSON-schema modes are left
+    with the plain schema, as some of them refuse a ``pattern``.
+    """
+    if schema.get("type") == "string":
+        return {**schema, "pattern": PROSE_PATTERN}
+    out = dict(schema)
+    if "properties" in schema:
+        out["properties"] = {k: prose_only(v) for k, v in schema["properties"].items()}
+    if isinstance(schema.get("items"), dict):
+        out["items"] = prose_only(schema["items"])
+    return out
 
 
 def render(name: str, context: dict[str, Any]) -> str:
@@ -184,6 +214,14 @@ def review_reduce_prompt(
         "review_summary",
         SCHEMAS["review_summary"],
     )
+
+
+def target_words(kind: str, options: dict[str, Any]) -> int | None:
+    """The length asked for in words, for the kinds whose prompt asks for one."""
+    channel = str(options.get("channel", "product_page"))
+    if kind == "description" or (kind == "marketing" and channel in ("product_page", "email")):
+        return LENGTH_WORDS.get(str(options.get("length", "medium")), 120)
+    return None
 
 
 def text_of(kind: str, parsed: dict[str, Any], options: dict[str, Any]) -> str:
