@@ -25,6 +25,7 @@ class LLMCallAdmin(admin.ModelAdmin):
         "retries",
         "prompt_tokens",
         "completion_tokens",
+        "tokens_estimated",
         "cost",
         "latency_ms",
         "ttft_ms",
@@ -36,6 +37,7 @@ class LLMCallAdmin(admin.ModelAdmin):
         "model",
         "operation",
         "error_class",
+        "tokens_estimated",
         "created_at",
     )
     search_fields = (

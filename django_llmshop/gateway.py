@@ -166,6 +166,7 @@ def write_call_record(record: CallRecord) -> LLMCall:
         completion_tokens=record.completion_tokens,
         cost=cost,
         latency_ms=round(record.latency_s * 1000),
+        tokens_estimated=record.tokens_estimated,
         ttft_ms=None if record.ttft_s is None else round(record.ttft_s * 1000),
         prompt_excerpt=_excerpt(record.request_excerpt),
         response_excerpt=_excerpt(record.response_excerpt),

@@ -43,6 +43,8 @@ class LLMCall(models.Model):
     retries = models.PositiveSmallIntegerField(_("retries"), default=0)
     prompt_tokens = models.PositiveIntegerField(_("tokens in"), default=0)
     completion_tokens = models.PositiveIntegerField(_("tokens out"), default=0)
+    # True when the endpoint reported no usage and the counts were estimated from the text.
+    tokens_estimated = models.BooleanField(_("tokens estimated"), default=False)
     cost = models.DecimalField(_("cost"), max_digits=12, decimal_places=6, default=Decimal(0))
     latency_ms = models.PositiveIntegerField(_("latency (ms)"), default=0)
     ttft_ms = models.PositiveIntegerField(_("time to first token (ms)"), null=True, blank=True)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 from .responses import StreamAssembler
+from .tokens import estimate_prompt_tokens, estimate_tokens
 from .types import EMPTY_METADATA, CallRecord, ChatResult, Usage
 
 EXCERPT_CHARS = 2000
@@ -66,6 +67,8 @@ def build_record(
     usage = call.usage
     if call.assembler is not None and call.assembler.usage is not None:
         usage = call.assembler.usage
+    if usage.total_tokens == 0:
+        usage = _estimated_usage(call)
     if error is None:
         message = ""
     elif isinstance(error, GeneratorExit):
@@ -88,7 +91,28 @@ def build_record(
         request_excerpt=scrub(_request_excerpt(call)),
         response_excerpt=scrub(_response_excerpt(call)),
         metadata=call.metadata,
+        tokens_estimated=usage.estimated,
     )
+
+
+def _estimated_usage(call: CallState) -> Usage:
+    """Counts estimated from the text, for a chat call that got text but no reported usage.
+
+    A call that never reached the endpoint, or got nothing back, stays at zero."""
+    if call.operation == "embed" or call.http_status != 200:
+        return call.usage
+    if call.result is not None:
+        text, tool_calls = call.result.text, call.result.tool_calls
+    elif call.assembler is not None:
+        text, tool_calls = call.assembler.text, call.assembler.tool_calls()
+    else:
+        return call.usage
+    completion = estimate_tokens(text) + sum(
+        estimate_tokens(tool.name) + estimate_tokens(tool.arguments) for tool in tool_calls
+    )
+    if completion == 0:
+        return call.usage
+    return Usage(estimate_prompt_tokens(call.messages), completion, estimated=True)
 
 
 def excerpt(text: str) -> str:

@@ -15,10 +15,15 @@ EMPTY_METADATA: Mapping[str, Any] = MappingProxyType({})
 
 @dataclass(frozen=True, slots=True)
 class Usage:
-    """Token counts as reported by the endpoint (0 when it reported none)."""
+    """Token counts as reported by the endpoint (0 when it reported none).
+
+    ``estimated`` is True when the counts were estimated from the text because the endpoint
+    reported none (see :mod:`.tokens`).
+    """
 
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    estimated: bool = False
 
     @property
     def total_tokens(self) -> int:
@@ -28,6 +33,7 @@ class Usage:
         return Usage(
             self.prompt_tokens + other.prompt_tokens,
             self.completion_tokens + other.completion_tokens,
+            self.estimated or other.estimated,
         )
 
 
@@ -116,3 +122,4 @@ class CallRecord:
     request_excerpt: str
     response_excerpt: str
     metadata: Mapping[str, Any] = field(default_factory=lambda: EMPTY_METADATA)
+    tokens_estimated: bool = False
