@@ -118,6 +118,10 @@ def _check_endpoint(alias: str, endpoint: Any) -> list[CheckMessage]:
             )
     headers = endpoint.get("HEADERS", {})
     if not isinstance(headers, dict) or not all(
+    if endpoint.get("CAPABILITY", "capable") not in ("capable", "small"):
+        messages.append(
+            Error(f"{where}['CAPABILITY'] must be 'capable' or 'small'.", id="llmshop.E003")
+        )
         isinstance(k, str) and isinstance(v, str) for k, v in headers.items()
     ):
         messages.append(

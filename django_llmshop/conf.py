@@ -45,6 +45,9 @@ ENDPOINT_DEFAULTS: dict[str, Any] = {
     "PRICE_PER_MTOK_OUT": 0.0,
     "SUPPORTS_TOOLS": True,
     "SUPPORTS_JSON_SCHEMA": True,
+    # "capable": the chat lets the model call tools and phrase answers; "small": the app routes
+    # each question and composes the facts itself, the model only phrases what is checked.
+    "CAPABILITY": "capable",
     "HEADERS": {},
 }
 
@@ -56,6 +59,7 @@ DEFAULTS: dict[str, Any] = {
         "default": {
             "BASE_URL": "http://127.0.0.1:8080/v1",
             "MODEL": "smollm2-135m",
+            "CAPABILITY": "small",
         },
     },
     "PURPOSES": {
@@ -140,6 +144,14 @@ DEFAULTS: dict[str, Any] = {
     "RECOMMEND_NEIGHBOURS": 50,
     # Re-rank the top candidates with the "recommend" model in a task (cached per shopper).
     "RECOMMEND_RERANK": False,
+    # Extra words that mark a message's intent, e.g. {"handoff": ["Mensch"], "order": [...]};
+    # keys: handoff, order, policy, product.
+    "CHAT_INTENT_KEYWORDS": {},
+    # Share of a question's words the best help passage must contain to count as a policy
+    # question when no policy keyword is present (0..1).
+    "CHAT_POLICY_MIN_SCORE": 0.6,
+    # Seconds the chat's in-process catalog index is kept before it is rebuilt.
+    "CHAT_CATALOG_INDEX_TTL": 300,
     "RECOMMEND_RERANK_CANDIDATES": 12,
     "RECOMMEND_RERANK_CACHE_SECONDS": 3600,
 }
@@ -190,6 +202,12 @@ class Endpoint:
 class ImproperlyConfiguredEndpoint(LookupError):
     """A purpose or alias names no usable endpoint."""
 
+    capability: str = "capable"
+
+    @property
+    def is_small(self) -> bool:
+        """A small model: the app composes chat answers instead of trusting the model's."""
+        return self.capability == "small"
 
 class LLMShopSettings:
     """Lazy, cached view of ``settings.LLMSHOP`` merged over :data:`DEFAULTS`."""
@@ -263,6 +281,7 @@ class LLMShopSettings:
             raise ImproperlyConfiguredEndpoint(f"No endpoint is configured for {purpose!r}.")
         return self.endpoint(alias)
 
+            capability=str(conf["CAPABILITY"]),
     def reload(self) -> None:
         """Forget everything read so far; the next access reads ``settings.LLMSHOP`` again."""
         self._cache = {}

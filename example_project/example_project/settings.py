@@ -196,3 +196,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"django_llmshop": {"level": os.environ.get("LLMSHOP_LOG_LEVEL", "INFO")}},
 }
+            "CAPABILITY": os.environ.get(
+                "LLMSHOP_CAPABILITY", "small" if _LOCAL_MODEL else "capable"
+            ),

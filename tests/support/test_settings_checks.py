@@ -44,3 +44,42 @@ def test_good_chat_settings_pass():
 
 def test_an_unknown_page_model_is_e006():
     assert ids({"PAGE_MODEL": "shop.Nope"}) == ["llmshop.E006"]
+
+
+def plan_ids(extra):
+    from django_llmshop.support.checks import check_answer_plan
+
+    with override_settings(LLMSHOP={"ENDPOINTS": {"default": GOOD}, **extra}):
+        return sorted(message.id for message in check_answer_plan())
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"CHAT_INTENT_KEYWORDS": ["human"]},
+        {"CHAT_INTENT_KEYWORDS": {"greeting": ["hi"]}},
+        {"CHAT_INTENT_KEYWORDS": {"handoff": "mensch"}},
+        {"CHAT_INTENT_KEYWORDS": {"handoff": [""]}},
+        {"CHAT_POLICY_MIN_SCORE": 1.5},
+        {"CHAT_POLICY_MIN_SCORE": True},
+        {"CHAT_CATALOG_INDEX_TTL": -1},
+        {"CHAT_CATALOG_INDEX_TTL": "300"},
+    ],
+)
+def test_bad_answer_plan_settings_are_e012(extra):
+    assert plan_ids(extra) == ["llmshop.E012"]
+
+
+def test_good_answer_plan_settings_pass():
+    extra = {
+        "CHAT_INTENT_KEYWORDS": {"handoff": ["Mensch"], "order": ["Bestellung"]},
+        "CHAT_POLICY_MIN_SCORE": 0.4,
+        "CHAT_CATALOG_INDEX_TTL": 0,
+    }
+    assert plan_ids(extra) == []
+
+
+@pytest.mark.parametrize(("value", "expected"), [("small", []), ("huge", ["llmshop.E003"])])
+def test_endpoint_capability(value, expected):
+    with override_settings(LLMSHOP={"ENDPOINTS": {"default": {**GOOD, "CAPABILITY": value}}}):
+        assert sorted(m.id for m in check_settings()) == expected
