@@ -1,30 +1,49 @@
-"""The Lua scripts of :mod:`.limiter`; each runs atomically in Redis.
+"""The Lua scripts of :mod:`.limiter`; each runs atomically in Redis, on Redis's clock.
 
-Keys: ``slots`` a sorted set of holder ids scored by lease expiry (ms, Redis clock); ``window``
-a hash of per-second counts, ``r<second>`` requests and ``t<second>`` tokens; ``wake`` a list
-that each release pushes to, for waiters blocked on BLPOP.
+Keys, all under one hash tag: ``slots`` a sorted set of holder ids scored by lease expiry (ms);
+``window`` a hash of per-second counts, ``r<second>`` requests and ``t<second>`` tokens;
+``queue`` the holders waiting for a slot, oldest first; ``alive:<holder>`` set while that holder
+still waits (it expires if the waiter dies); ``wake:<holder>`` the list it blocks on.
+
+A release hands its slot straight to the oldest live waiter and wakes it, so the slot passes
+from one process to another in one hop, in order of arrival.
 """
 
-# ARGV: holder, concurrency, lease ms, requests/min, tokens/min, tokens, window seconds.
-# Returns {1, second of the window bucket} when admitted, {0, 0} when every slot is taken, or
-# {0, ms} to wait for the window to slide. Limits of 0 are off. Expired leases are dropped.
-ACQUIRE = """
+_NOW = """
 local clock = redis.call('TIME')
 local second = tonumber(clock[1])
 local now = second * 1000 + math.floor(tonumber(clock[2]) / 1000)
+"""
+
+# KEYS: slots, window, queue, alive:<holder>.
+# ARGV: holder, concurrency, lease ms, requests/min, tokens/min, tokens, window s, alive ms.
+# Returns {1, second of the window bucket} when admitted, {0, 0} when queued for a slot, or
+# {0, ms} to wait for the window to slide (a slot handed over meanwhile stays held). Limits of 0
+# are off. Expired leases are dropped first.
+ACQUIRE = (
+    _NOW
+    + """
 local concurrency = tonumber(ARGV[2])
 if concurrency > 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-  if redis.call('ZCARD', KEYS[1]) >= concurrency then return {0, 0} end
+  if not redis.call('ZSCORE', KEYS[1], ARGV[1])
+      and redis.call('ZCARD', KEYS[1]) >= concurrency then
+    if not redis.call('SET', KEYS[4], 1, 'PX', ARGV[8], 'GET') then
+      redis.call('RPUSH', KEYS[3], ARGV[1])
+      redis.call('PEXPIRE', KEYS[3], ARGV[3])
+    end
+    return {0, 0}
+  end
 end
 local limits = {r = tonumber(ARGV[4]), t = tonumber(ARGV[5])}
 local costs = {r = 1, t = math.min(tonumber(ARGV[6]), limits.t)}
+local span = tonumber(ARGV[7])
 if limits.r > 0 or limits.t > 0 then
   local used, by_second = {r = 0, t = 0}, {r = {}, t = {}}
   local flat = redis.call('HGETALL', KEYS[2])
   for i = 1, #flat, 2 do
     local kind, at = string.sub(flat[i], 1, 1), tonumber(string.sub(flat[i], 2))
-    if at < second - tonumber(ARGV[7]) then
+    if at < second - span then
       redis.call('HDEL', KEYS[2], flat[i])
     else
       used[kind] = used[kind] + tonumber(flat[i + 1])
@@ -41,7 +60,7 @@ if limits.r > 0 or limits.t > 0 then
       for _, at in ipairs(seconds) do
         left = left - by_second[kind][at]
         if left + costs[kind] <= limit then
-          wait = math.max(wait, (at + tonumber(ARGV[7]) + 1) * 1000 - now)
+          wait = math.max(wait, (at + span + 1) * 1000 - now)
           break
         end
       end
@@ -50,32 +69,51 @@ if limits.r > 0 or limits.t > 0 then
   if wait > 0 then return {0, wait} end
   if limits.r > 0 then redis.call('HINCRBY', KEYS[2], 'r' .. second, 1) end
   if limits.t > 0 then redis.call('HINCRBY', KEYS[2], 't' .. second, costs.t) end
-  redis.call('PEXPIRE', KEYS[2], (tonumber(ARGV[7]) + 2) * 1000)
+  redis.call('PEXPIRE', KEYS[2], (span + 2) * 1000)
 end
 if concurrency > 0 then
   redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
-  redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[3]))
+  redis.call('PEXPIRE', KEYS[1], ARGV[3])
+  redis.call('DEL', KEYS[4])
 end
 return {1, second}
 """
+)
 
-# ARGV: holder, concurrency (the wake-up list is kept no longer than that).
-RELEASE = """
-if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then
-  redis.call('LPUSH', KEYS[2], 1)
-  redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[2]) - 1)
-  redis.call('PEXPIRE', KEYS[2], 60000)
-  return 1
+# KEYS: slots, queue, alive:<holder>. ARGV: holder, concurrency, lease ms, key prefix.
+# Frees the holder's slot (if it has one) and leaves the queue (if in it): the end of a request,
+# and of a wait given up. Returns 1 when a slot was freed.
+RELEASE = (
+    _NOW
+    + """
+redis.call('DEL', KEYS[3])
+redis.call('LREM', KEYS[2], 0, ARGV[1])
+if redis.call('ZREM', KEYS[1], ARGV[1]) == 0 then return 0 end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 1 end
+while true do
+  local waiter = redis.call('LPOP', KEYS[2])
+  if not waiter then break end
+  if redis.call('EXISTS', ARGV[4] .. ':alive:' .. waiter) == 1
+      and not redis.call('ZSCORE', KEYS[1], waiter) then
+    redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), waiter)
+    redis.call('PEXPIRE', KEYS[1], ARGV[3])
+    local wake = ARGV[4] .. ':wake:' .. waiter
+    redis.call('RPUSH', wake, 1)
+    redis.call('PEXPIRE', wake, 60000)
+    break
+  end
 end
-return 0
+return 1
 """
+)
 
-# ARGV: holder, lease ms. Returns 0 when the lease was lost (expired and reclaimed).
-RENEW = """
+# KEYS: slots. ARGV: holder, lease ms. Returns 0 when the lease was lost (expired, reclaimed).
+RENEW = (
+    _NOW
+    + """
 if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
-local clock = redis.call('TIME')
-local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]))
 return 1
 """
+)

@@ -12,7 +12,8 @@ import threading
 
 import httpx
 
-from .limiter import AsyncSharedLimiter, Lease, SharedLimiter
+from .limiter import Lease, SharedLimiter
+from .limiter_aio import AsyncSharedLimiter
 from .types import Usage
 
 #: Bytes of request body per token, for the estimate counted until the usage is known.
@@ -86,11 +87,14 @@ class AsyncSlots:
             raise
 
     async def give_back(self, lease: Lease | None) -> None:
-        if self._local is not None:
-            self._local.release()
-        if lease is not None and self.limiter is not None:
-            # Shielded: a task cancelled while releasing must still free the shared slot.
-            await asyncio.shield(self.limiter.release(lease))
+        try:
+            if lease is not None and self.limiter is not None:
+                # Shielded: a task cancelled while releasing must still free the shared slot.
+                await asyncio.shield(self.limiter.release(lease))
+        finally:
+            # Only now: this process's next call, already running, then finds the slot free.
+            if self._local is not None:
+                self._local.release()
 
     async def renew(self, lease: Lease | None) -> None:
         if lease is not None and self.limiter is not None:

@@ -1,0 +1,74 @@
+"""Shared endpoint limits built from LLMSHOP: the settings, their checks, the local fallback."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from django_llmshop.llm import LLMClient
+from django_llmshop.llm.limiter import SharedLimits
+from tests.conftest import missing_redis
+from tests.test_limiter import call_in_threads
+
+
+@pytest.fixture
+def redis_url() -> str:
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        missing_redis()
+    return str(url)
+
+
+def endpoint_settings(settings, **keys: object) -> None:  # type: ignore[no-untyped-def]
+    default = {**settings.LLMSHOP["ENDPOINTS"]["default"], **keys}
+    settings.LLMSHOP = {**settings.LLMSHOP, "ENDPOINTS": {"default": default}}
+
+
+def test_without_redis_only_the_local_cap_applies(llm_settings, settings) -> None:  # type: ignore[no-untyped-def]
+    from django_llmshop.checks import check_settings
+    from django_llmshop.conf import llmshop_settings
+    from django_llmshop.gateway import _client_kwargs
+    from django_llmshop.limiter import limiter_for
+
+    endpoint_settings(settings, MAX_CONCURRENCY=2, SHARED_MAX_CONCURRENCY=1)
+    endpoint = llmshop_settings.endpoint("default")
+    assert limiter_for(endpoint) is None
+    assert "llmshop.W002" in {message.id for message in check_settings()}
+    llm_settings.latency = 0.05
+    client = LLMClient(**_client_kwargs(endpoint))
+    outcomes = call_in_threads([client], calls_each=2, threads_each=6)
+    assert all(isinstance(outcome, str) for outcome in outcomes)
+    assert 1 <= llm_settings.peak_in_flight <= 2
+
+
+def test_with_redis_the_endpoint_gets_its_shared_limiter(llm_settings, settings, redis_url) -> None:  # type: ignore[no-untyped-def]
+    from django_llmshop.checks import check_settings
+    from django_llmshop.conf import llmshop_settings
+    from django_llmshop.limiter import limiter_for
+
+    endpoint_settings(settings, TIMEOUT=20, SHARED_MAX_CONCURRENCY=3, REQUESTS_PER_MINUTE=100)
+    settings.LLMSHOP = {**settings.LLMSHOP, "LIMITER_REDIS_URL": redis_url}
+    shared = limiter_for(llmshop_settings.endpoint("default"))
+    assert shared is not None and shared.url == redis_url
+    assert shared.limits == SharedLimits("default", 3, 100, None, lease=30.0)
+    assert not [message for message in check_settings() if message.id.startswith("llmshop.")]
+
+
+@pytest.mark.parametrize(
+    ("keys", "top", "expected"),
+    [
+        ({"SHARED_MAX_CONCURRENCY": 0}, {}, "llmshop.E004"),
+        ({"TOKENS_PER_MINUTE": "1000"}, {}, "llmshop.E004"),
+        ({"REQUESTS_PER_MINUTE": True}, {"LIMITER_REDIS_URL": "redis://h/0"}, "llmshop.E004"),
+        ({}, {"LIMITER_REDIS_URL": "http://h/0"}, "llmshop.E008"),
+    ],
+)
+def test_bad_shared_limit_settings_are_reported(
+    llm_settings, settings, keys, top, expected
+) -> None:  # type: ignore[no-untyped-def]
+    from django_llmshop.checks import check_settings
+
+    endpoint_settings(settings, **keys)
+    settings.LLMSHOP = {**settings.LLMSHOP, **top}
+    assert expected in {message.id for message in check_settings()}
