@@ -10,7 +10,10 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from shop.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("EXAMPLE_VAR_DIR") or BASE_DIR / "var")
@@ -26,10 +29,37 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_flag("DJANGO_DEBUG", "1")
-SECRET_KEY = os.environ.get(
-    "DJANGO_SECRET_KEY", "dev-only-insecure-key-for-the-example-shop-change-me"
-)
+# Off unless asked for: ./scripts/demo sets DJANGO_DEBUG=1, a server must not inherit it.
+DEBUG = env_flag("DJANGO_DEBUG", "0")
+
+#: Only for DEBUG. Its prefix is the one Django's deploy check flags (security.W009).
+DEVELOPMENT_SECRET_KEY = "django-insecure-example-shop-for-development-only"
+
+
+def insecure_secret_key(key: str) -> bool:
+    """The rule of Django's deploy check (security.W009): a key that is empty, generated for
+    development, shorter than 50 characters or made of fewer than 5 different ones."""
+    return key.startswith("django-insecure-") or len(key) < 50 or len(set(key)) < 5
+
+
+def real_secret_key(debug: bool) -> str:
+    """DJANGO_SECRET_KEY; the development key only with DEBUG on, and no weak key without it."""
+    key = os.environ.get("DJANGO_SECRET_KEY", "")
+    if debug:
+        return key or DEVELOPMENT_SECRET_KEY
+    if insecure_secret_key(key):
+        raise ImproperlyConfigured(
+            "DJANGO_SECRET_KEY must be set to a random value of 50 or more characters when "
+            'DEBUG is off; generate one with: python -c "from django.core.management.utils '
+            'import get_random_secret_key; print(get_random_secret_key())". '
+            "For development on your own machine, set DJANGO_DEBUG=1 instead."
+        )
+    return key
+
+
+SECRET_KEY = real_secret_key(DEBUG)
+# Old keys, newest first, still accepted for sessions and signed data while they expire.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS", "")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
@@ -52,6 +82,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "shop.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -77,10 +108,30 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "shop.csp.csp_nonce",
             ],
         },
     },
 ]
+
+# --- Content Security Policy ------------------------------------------------------------------
+
+# Sent by shop.csp (Django 5.2 has no CSP middleware of its own). Scripts come only from this
+# site (htmx, the chat widget, the shop's own file) or carry the request's nonce: no inline
+# script, no inline event handler, no eval. Inline styles stay allowed: the admin pages
+# (Django's and django-llmshop's) use style attributes, and htmx adds its indicator styles.
+# The widget's stream (EventSource) and htmx requests go to this site.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 # --- Data -------------------------------------------------------------------------------------
 
@@ -153,6 +204,9 @@ LLMSHOP = {
             "SUPPORTS_JSON_SCHEMA": env_flag(
                 "LLMSHOP_SUPPORTS_JSON_SCHEMA", "0" if _LOCAL_MODEL else "1"
             ),
+            "CAPABILITY": os.environ.get(
+                "LLMSHOP_CAPABILITY", "small" if _LOCAL_MODEL else "capable"
+            ),
         },
     },
     "PURPOSES": {
@@ -196,6 +250,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"django_llmshop": {"level": os.environ.get("LLMSHOP_LOG_LEVEL", "INFO")}},
 }
-            "CAPABILITY": os.environ.get(
-                "LLMSHOP_CAPABILITY", "small" if _LOCAL_MODEL else "capable"
-            ),

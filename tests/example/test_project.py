@@ -32,6 +32,7 @@ SETTINGS_ENV = (
 def manage(*args: str) -> subprocess.CompletedProcess[str]:
     env = {key: value for key, value in os.environ.items() if key not in SETTINGS_ENV}
     env["DJANGO_SETTINGS_MODULE"] = "example_project.settings"  # not the tests' settings
+    env["DJANGO_DEBUG"] = "1"  # as ./scripts/demo runs it; DEBUG off needs a real secret key
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=EXAMPLE_DIR,
@@ -69,7 +70,7 @@ def test_example_migrations_are_up_to_date() -> None:
 
 
 def test_defaults_need_no_server(monkeypatch: pytest.MonkeyPatch) -> None:
-    settings = load_settings(monkeypatch)
+    settings = load_settings(monkeypatch, DJANGO_DEBUG="1")
     assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
     assert str(settings.DATABASES["default"]["NAME"]).endswith("var/db.sqlite3")
     assert settings.CELERY_BROKER_URL == "filesystem://"
@@ -97,6 +98,7 @@ def test_servers_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> N
         LLMSHOP_MODEL="some-model",
         CELERY_TASK_ALWAYS_EAGER="1",
         DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY="k3y-" + "for-the-settings-test-only-" * 3,
         DJANGO_ALLOWED_HOSTS="shop.example.com, www.shop.example.com",
     )
     assert settings.DATABASES["default"]["HOST"] == "db.internal"
