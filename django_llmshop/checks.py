@@ -15,6 +15,7 @@
 | E011 | ``PRODUCT_FIELDS``/``REVIEW_FIELDS`` name unknown roles or fields; bad ``CURRENCY`` |
 | E012 | a support chat setting (``CHAT_...``) is out of range or of the wrong type |
 | E013 | a recommendations setting (``RECOMMEND_...``) is out of range or of the wrong type |
+| E014 | ``TRUSTED_PROXIES`` or ``API_TOKEN_AUTH`` is invalid |
 | W001 | an API key would travel over plain http to a host that is not this machine |
 | W002 | an endpoint has shared limits but ``LIMITER_REDIS_URL`` is unset: they are not applied |
 """
@@ -70,6 +71,7 @@ def check_settings(app_configs: Iterable[Any] | None = None, **kwargs: Any) -> l
     messages.extend(_check_recommend(merged))
     messages.extend(_check_limits(merged))
     messages.extend(_check_shared_limits(merged, endpoints))
+    messages.extend(_check_api(merged))
     return messages
 
 
@@ -338,6 +340,46 @@ def _check_limits(merged: dict[str, Any]) -> list[CheckMessage]:
     return messages
 
 
+def _check_api(merged: dict[str, Any]) -> list[CheckMessage]:
+    from django_llmshop.api.clientip import parse_networks
+
+    messages: list[CheckMessage] = []
+    proxies = merged["TRUSTED_PROXIES"]
+    if isinstance(proxies, bool) or not isinstance(proxies, int | list | tuple):
+        problem = f"got {proxies!r}"
+    elif isinstance(proxies, int):
+        problem = "" if proxies >= 0 else f"got {proxies!r}"
+    else:
+        try:
+            parse_networks(proxies)
+            problem = ""
+        except ValueError as exc:
+            problem = str(exc)
+    if problem:
+        messages.append(
+            Error(
+                "LLMSHOP['TRUSTED_PROXIES'] must be a list of IP addresses or CIDRs, or a "
+                f"number of proxy hops >= 0: {problem}.",
+                hint="For example ['10.0.0.0/8'] or 1 (one proxy in front of the shop).",
+                id="llmshop.E014",
+            )
+        )
+    token = merged["API_TOKEN_AUTH"]
+    if not isinstance(token, bool):
+        messages.append(
+            Error("LLMSHOP['API_TOKEN_AUTH'] must be True or False.", id="llmshop.E014")
+        )
+    elif token and not apps.is_installed("rest_framework.authtoken"):
+        messages.append(
+            Error(
+                "LLMSHOP['API_TOKEN_AUTH'] is True but 'rest_framework.authtoken' is not in "
+                "INSTALLED_APPS.",
+                id="llmshop.E014",
+            )
+        )
+    return messages
+
+
 SHARED_LIMIT_KEYS = ("SHARED_MAX_CONCURRENCY", "REQUESTS_PER_MINUTE", "TOKENS_PER_MINUTE")
 
 
@@ -393,6 +435,8 @@ CHAT_COUNTS = (
     "CHAT_RATE_LIMIT_PER_SESSION",
     "CHAT_RATE_LIMIT_PER_IP",
     "CHAT_RATE_LIMIT_WINDOW",
+    "CHAT_CONVERSATION_RATE_LIMIT_PER_SESSION",
+    "CHAT_CONVERSATION_RATE_LIMIT_PER_IP",
     "CHAT_HISTORY_CHARS",
     "CHAT_MAX_TOOL_STEPS",
     "CHAT_MAX_REPLY_TOKENS",

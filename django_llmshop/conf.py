@@ -113,6 +113,12 @@ DEFAULTS: dict[str, Any] = {
     # Languages generation and chat may use (codes as in settings.LANGUAGES).
     "LANGUAGES": ["en", "zh-hans"],
     "BRAND_VOICE": "",
+    # --- the JSON API ---
+    # Proxies in front of the shop: a list of IP addresses / CIDRs, or a number of proxy hops.
+    # X-Forwarded-For is read only from them; empty: the client IP is REMOTE_ADDR.
+    "TRUSTED_PROXIES": [],
+    # Also accept DRF's token authentication (needs "rest_framework.authtoken" installed).
+    "API_TOKEN_AUTH": False,
     # --- support chat ---
     # The host model holding help pages (policies, FAQ) that the chat answers from (None: none).
     "PAGE_MODEL": "shop.Page",
@@ -122,6 +128,9 @@ DEFAULTS: dict[str, Any] = {
     "CHAT_RATE_LIMIT_PER_SESSION": 20,
     "CHAT_RATE_LIMIT_PER_IP": 60,
     "CHAT_RATE_LIMIT_WINDOW": 60,
+    # New conversations a shopper may start per window, per session (or user) and per IP.
+    "CHAT_CONVERSATION_RATE_LIMIT_PER_SESSION": 10,
+    "CHAT_CONVERSATION_RATE_LIMIT_PER_IP": 30,
     # Celery queue of the reply task (None: the default queue); serve it with a threads pool.
     "CHAT_QUEUE": None,
     # Redis URL of the token stream buffer (None: streams go through the database).

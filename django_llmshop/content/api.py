@@ -1,6 +1,7 @@
 """The content sub-app's JSON API (staff only): start jobs, follow them, review drafts.
 
-Mounted under ``llmshop/api/content/`` by :mod:`django_llmshop.api.urls`.
+Mounted under ``llmshop/api/content/`` by :mod:`django_llmshop.api.urls`. Authentication is the
+session with the CSRF token (:class:`~django_llmshop.api.views.ShopAPIView`), never HTTP Basic.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from django_llmshop.api.views import ShopAPIView
 from django_llmshop.content import services
 from django_llmshop.content.models import Draft, GenerationJob, Kind
 from django_llmshop.content.views import can_review
@@ -29,7 +31,7 @@ class CanReviewContent(BasePermission):
         return can_review(request.user)
 
 
-class StaffView(APIView):
+class StaffView(ShopAPIView):
     permission_classes = [IsAdminUser, CanReviewContent]
 
 
@@ -100,7 +102,7 @@ class DraftListView(StaffView):
         for param, field in self.filters.items():
             value = request.query_params.get(param)
             if value:
-                if param == "job" and not value.isdigit():
+                if param == "job" and not (value.isascii() and value.isdigit() and len(value) < 19):
                     return Response({"detail": _("job must be a number.")}, status=400)
                 queryset = queryset.filter(**{field: value})
         return Response(DraftSerializer(queryset, many=True).data)

@@ -2,42 +2,27 @@
 
 POST ``events/`` ``{product_id, type}`` records an event for the current shopper (anyone, with
 the CSRF token); GET ``recommendations/?limit=&product_id=`` lists this shopper's
-recommendations. Both work for anonymous shoppers through their session.
+recommendations. Both work for anonymous shoppers through their session. Events count against
+the per-shopper and per-IP limit ``RECOMMEND_EVENT_RATE_LIMIT`` (429 with ``Retry-After``).
 """
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
-from django.core.cache import cache
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers, status
-from rest_framework.authentication import SessionAuthentication
-from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from django_llmshop.conf import llmshop_settings
+from django_llmshop.api.throttling import EVENT_THROTTLES
+from django_llmshop.api.views import ShopAPIView
 from django_llmshop.recommend import services, views
 from django_llmshop.recommend.models import ShopperEvent
 
 MAX_LIMIT = 50
-RATE_WINDOW = 60
-
-
-class ShopperSessionAuthentication(SessionAuthentication):
-    """Session authentication that checks CSRF for anonymous shoppers too."""
-
-    def authenticate(self, request: Request) -> tuple[Any, None] | None:
-        user = getattr(request._request, "user", None)
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
-            self.enforce_csrf(request)
-        if user is None or not user.is_active:
-            return None
-        return (user, None)
 
 
 class EventSerializer(serializers.Serializer[Any]):
@@ -50,41 +35,12 @@ class EventSerializer(serializers.Serializer[Any]):
         return value
 
 
-def over_rate(keys: list[str]) -> int | None:
-    """Count one event against each key's per-minute limit; seconds to wait when over it."""
-    limit = int(llmshop_settings.RECOMMEND_EVENT_RATE_LIMIT)
-    now = int(time.time())
-    slot = now // RATE_WINDOW
-    for key in keys:
-        full = f"llmshop:rec:rate:{key}:{slot}"
-        cache.add(full, 0, timeout=RATE_WINDOW + 1)
-        try:
-            count = cache.incr(full)
-        except ValueError:  # expired between add and incr
-            cache.set(full, 1, timeout=RATE_WINDOW + 1)
-            count = 1
-        if count > limit:
-            return max((slot + 1) * RATE_WINDOW - now, 1)
-    return None
+class EventListView(ShopAPIView):
+    throttle_classes = EVENT_THROTTLES
+    throttle_detail = gettext_lazy("Too many events; please slow down.")
 
-
-class ShopperView(APIView):
-    authentication_classes = [ShopperSessionAuthentication]
-    permission_classes = [AllowAny]
-
-
-class EventListView(ShopperView):
     def post(self, request: Request) -> Response:
         shopper = services.as_shopper(request._request, create=True)
-        ip = request._request.META.get("REMOTE_ADDR", "")
-        wait = over_rate([f"shopper:{shopper.key if shopper else '-'}", f"ip:{ip}"])
-        if wait is not None:
-            response = Response(
-                {"error": "rate_limited", "detail": _("Too many events; please slow down.")},
-                status=status.HTTP_429_TOO_MANY_REQUESTS,
-            )
-            response["Retry-After"] = str(wait)
-            return response
         serializer = EventSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -103,7 +59,7 @@ def limit_from(value: Any, default: int = 10) -> int:
         return default
 
 
-class RecommendationListView(ShopperView):
+class RecommendationListView(ShopAPIView):
     def get(self, request: Request) -> Response:
         limit = limit_from(request.query_params.get("limit"))
         product = None

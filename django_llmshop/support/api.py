@@ -2,7 +2,7 @@
 
 Every object endpoint answers 404 to anyone but the conversation's owner, staff included
 (staff read conversations in the admin inbox). Every POST needs the CSRF token, logged in or
-not.
+not, and counts against the per-shopper and per-IP limits of :mod:`django_llmshop.api.throttling`.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers, status
-from rest_framework.authentication import SessionAuthentication
-from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from django_llmshop.api.throttling import CONVERSATION_THROTTLES, MESSAGE_THROTTLES
+from django_llmshop.api.views import ShopAPIView
 from django_llmshop.support import services, views
 from django_llmshop.support.limits import ChatLimitError, RateLimited, check_size
 from django_llmshop.support.models import Conversation, Message
@@ -27,25 +27,8 @@ from django_llmshop.support.replies import message_payload
 from django_llmshop.support.stream import stream_message
 
 
-class ChatSessionAuthentication(SessionAuthentication):
-    """Session authentication that checks CSRF for anonymous shoppers too.
-
-    DRF's own class skips the check when nobody is logged in, but anonymous chats are bound to
-    a session just the same.
-    """
-
-    def authenticate(self, request: Request) -> tuple[Any, None] | None:
-        user = getattr(request._request, "user", None)
-        if request.method not in ("GET", "HEAD", "OPTIONS"):
-            self.enforce_csrf(request)
-        if user is None or not user.is_active:
-            return None
-        return (user, None)
-
-
-class ChatView(APIView):
-    authentication_classes = [ChatSessionAuthentication]
-    permission_classes = [AllowAny]
+class ChatView(ShopAPIView):
+    throttle_detail = gettext_lazy("Too many messages; please wait a moment.")
 
     def conversation(self, request: Request, pk: int) -> Conversation:
         conversation = get_object_or_404(Conversation, pk=pk)
@@ -69,6 +52,11 @@ class RatingSerializer(serializers.Serializer[Any]):
     value = serializers.ChoiceField(choices=[-1, 0, 1])
 
 
+class HandoffSerializer(serializers.Serializer[Any]):
+    # Longer reasons are cut, not refused: the shopper's request for a person must go through.
+    reason = serializers.CharField(required=False, allow_blank=True, trim_whitespace=True)
+
+
 def conversation_payload(conversation: Conversation) -> dict[str, Any]:
     return {
         "id": conversation.pk,
@@ -88,6 +76,9 @@ def limit_response(error: ChatLimitError) -> Response:
 
 
 class ConversationListView(ChatView):
+    throttle_classes = CONVERSATION_THROTTLES
+    throttle_detail = gettext_lazy("Too many new conversations; please wait a moment.")
+
     def post(self, request: Request) -> Response:
         conversation = services.start_conversation(request._request)
         return Response({"id": conversation.pk}, status=status.HTTP_201_CREATED)
@@ -99,6 +90,8 @@ class ConversationDetailView(ChatView):
 
 
 class ConversationMessagesView(ChatView):
+    throttle_classes = MESSAGE_THROTTLES
+
     def post(self, request: Request, pk: int) -> Response:
         conversation = self.conversation(request, pk)
         raw = request.data.get("content") if hasattr(request.data, "get") else None
@@ -119,9 +112,13 @@ class ConversationMessagesView(ChatView):
 
 
 class ConversationHandoffView(ChatView):
+    throttle_classes = MESSAGE_THROTTLES
+
     def post(self, request: Request, pk: int) -> Response:
         conversation = self.conversation(request, pk)
-        reason = str(request.data.get("reason", ""))[:1000] if hasattr(request.data, "get") else ""
+        serializer = HandoffSerializer(data=request.data if isinstance(request.data, dict) else {})
+        serializer.is_valid(raise_exception=True)
+        reason = serializer.validated_data.get("reason", "")[:1000]
         handoff = services.ask_for_person(conversation, reason)
         return Response({"id": handoff.pk, "status": conversation.status}, status=201)
 
@@ -132,6 +129,8 @@ class MessageDetailView(ChatView):
 
 
 class MessageRetryView(ChatView):
+    throttle_classes = MESSAGE_THROTTLES
+
     def post(self, request: Request, pk: int) -> Response:
         message = self.message(request, pk)
         if not services.retry_reply(message):
@@ -143,6 +142,8 @@ class MessageRetryView(ChatView):
 
 
 class MessageRatingView(ChatView):
+    throttle_classes = MESSAGE_THROTTLES
+
     def post(self, request: Request, pk: int) -> Response:
         message = self.message(request, pk)
         serializer = RatingSerializer(data=request.data)

@@ -1,13 +1,18 @@
-"""Limits checked before anything reaches a model: message size and per-shopper/IP rates."""
+"""Limits checked before anything reaches a model: message size and per-shopper/IP rates.
+
+The rates are counted by the API's throttles (:mod:`django_llmshop.api.throttling`), so the
+JSON API and the HTMX widget share one count.
+"""
 
 from __future__ import annotations
 
-import time
+import math
+from typing import Any
 
-from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from django_llmshop.api.throttling import CONVERSATION_THROTTLES, MESSAGE_THROTTLES, throttle_wait
 from django_llmshop.conf import llmshop_settings
 
 
@@ -40,31 +45,22 @@ def check_size(content: str) -> None:
         )
 
 
-def _hit(key: str, limit: int, window: int) -> int | None:
-    """Count one hit in the current fixed window; the seconds to wait when over the limit."""
-    now = int(time.time())
-    slot = now // window
-    full_key = f"llmshop:chat:rate:{key}:{slot}"
-    cache.add(full_key, 0, timeout=window + 1)
-    try:
-        count = cache.incr(full_key)
-    except ValueError:  # expired between add and incr
-        cache.set(full_key, 1, timeout=window + 1)
-        count = 1
-    if count > limit:
-        return (slot + 1) * window - now
-    return None
+def _check(request: HttpRequest, throttles: list[Any], message: str) -> None:
+    wait = throttle_wait(request, throttles)
+    if wait is not None:
+        raise RateLimited(message, retry_after=max(math.ceil(wait), 1))
 
 
-def check_rate(request: HttpRequest, shopper_key: str) -> None:
-    """Count a message against the shopper's and the IP address's limits."""
-    window = int(llmshop_settings.CHAT_RATE_LIMIT_WINDOW)
-    for key, limit in (
-        (f"shopper:{shopper_key}", int(llmshop_settings.CHAT_RATE_LIMIT_PER_SESSION)),
-        (f"ip:{request.META.get('REMOTE_ADDR', '')}", int(llmshop_settings.CHAT_RATE_LIMIT_PER_IP)),
-    ):
-        wait = _hit(key, limit, window)
-        if wait is not None:
-            raise RateLimited(
-                _("Too many messages; please wait a moment."), retry_after=max(wait, 1)
-            )
+def check_rate(request: HttpRequest, shopper_key: str | None = None) -> None:
+    """Count a message against the shopper's and the client IP address's limits.
+
+    The API's message views count the request through their throttle classes first; the same
+    throttles do not count it a second time here. ``shopper_key`` is kept for callers of the
+    earlier signature: the throttles find the shopper in the request themselves.
+    """
+    _check(request, MESSAGE_THROTTLES, _("Too many messages; please wait a moment."))
+
+
+def check_new_conversation(request: HttpRequest) -> None:
+    """Count a new conversation against the shopper's and the client IP address's limits."""
+    _check(request, CONVERSATION_THROTTLES, _("Too many new conversations; please wait a moment."))

@@ -1,4 +1,8 @@
-"""HTMX views of the chat widget: the transcript, and sending a message from the form."""
+"""HTMX views of the chat widget: the transcript, and sending a message from the form.
+
+A refused message (empty, too long, too many, unstorable characters) gets a notice in the widget
+with status 200, because htmx swaps no 4xx answer into the page.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,8 @@ from django.urls import path, reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from django_llmshop.conf import llmshop_settings
-from django_llmshop.support import services
+from django_llmshop.support import limits, services
+from django_llmshop.support.forms import MessageForm
 from django_llmshop.support.limits import ChatLimitError
 from django_llmshop.support.models import Conversation, Message
 from django_llmshop.support.replies import message_html
@@ -59,17 +64,25 @@ def transcript(request: HttpRequest) -> HttpResponse:
     return HttpResponse(render_to_string(TRANSCRIPT, widget_context(request), request=request))
 
 
+def notice(request: HttpRequest, text: str) -> HttpResponse:
+    html = render_to_string("django_llmshop/support/_notice.html", {"text": text}, request=request)
+    return HttpResponse(html, status=200)
+
+
 @require_POST
 def send(request: HttpRequest) -> HttpResponse:
     """Post the form's message; answers with the new messages, or a notice when refused."""
-    conversation = services.current_conversation(request) or services.start_conversation(request)
+    form = MessageForm(request.POST)
+    if not form.is_valid():
+        return notice(request, form.first_error())
     try:
-        reply = services.post_message(request, conversation, request.POST.get("content", ""))
+        conversation = services.current_conversation(request)
+        if conversation is None:
+            limits.check_new_conversation(request)
+            conversation = services.start_conversation(request)
+        reply = services.post_message(request, conversation, form.cleaned_data["content"])
     except ChatLimitError as error:
-        notice = render_to_string(
-            "django_llmshop/support/_notice.html", {"text": str(error)}, request=request
-        )
-        return HttpResponse(notice, status=200)
+        return notice(request, str(error))
     messages = conversation.messages.filter(pk__lte=reply.pk).order_by("-pk")[:2]
     html = "".join(
         render_to_string(MESSAGE, message_context(m), request=request) for m in reversed(messages)

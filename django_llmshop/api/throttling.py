@@ -1,0 +1,141 @@
+"""Rate limits of the anonymous writes: DRF throttles keyed per shopper and per client IP.
+
+Each limit is a pair of throttles, one counted per shopper (the user, or the session of an
+anonymous shopper) and one per client IP address (:func:`~.clientip.client_ip`), with the rate
+read from an ``LLMSHOP`` setting at each request. They count in Django's default cache, so the
+limits hold across processes and machines when that cache is shared (Redis, the database).
+
+API views list them in ``throttle_classes``; plain views (the HTMX chat widget) count through
+:func:`throttle_wait`. A request is counted at most once per throttle, whichever way comes
+first, so a view that also calls a service which counts (``post_message``) is not counted twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.http import HttpRequest
+from rest_framework.throttling import SimpleRateThrottle
+
+from django_llmshop.api.clientip import client_ip
+from django_llmshop.conf import llmshop_settings
+
+#: Request attribute holding the throttles a request was already counted against.
+COUNTED = "_llmshop_throttles_counted"
+
+
+def shopper_ident(request: Any) -> str | None:
+    """The user, or for an anonymous shopper the session; None without sessions."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        return f"user:{user.pk}"
+    session = getattr(request, "session", None)
+    if session is None:
+        return None
+    if session.session_key is None:
+        # A first request has no session yet; made now, the request that created it is
+        # counted too (the middleware sends its cookie once the view stores anything in it).
+        session.save()
+    return f"session:{session.session_key}"
+
+
+class LimitThrottle(SimpleRateThrottle):
+    """``LLMSHOP[limit_setting]`` requests per ``window`` seconds, per shopper or per IP.
+
+    The window is ``LLMSHOP[window_setting]`` when a window setting is named. A limit of None
+    turns the throttle off.
+    """
+
+    cache_format = "llmshop:throttle:%(scope)s:%(ident)s"
+    limit_setting = ""
+    window_setting = ""
+    window = 60
+    per = "shopper"  # or "ip"
+
+    def get_rate(self) -> str | None:
+        limit = getattr(llmshop_settings, self.limit_setting)
+        if limit is None:
+            return None
+        window = getattr(llmshop_settings, self.window_setting) if self.window_setting else None
+        return f"{int(limit)}/{int(window or self.window)}"
+
+    def parse_rate(self, rate: str | None) -> tuple[int | None, int | None]:
+        # Seconds rather than DRF's s/m/h/d: the window settings are numbers of seconds.
+        if rate is None:
+            return (None, None)
+        number, seconds = rate.split("/")
+        return int(number), max(int(seconds), 1)
+
+    def get_cache_key(self, request: Any, view: Any) -> str | None:
+        ident = shopper_ident(request) if self.per == "shopper" else f"ip:{client_ip(request)}"
+        if ident is None:
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": ident}
+
+    def allow_request(self, request: Any, view: Any) -> bool:
+        # The plain HttpRequest under a DRF Request, so both ways see the same mark.
+        counted = getattr(request, "_request", request).__dict__.setdefault(COUNTED, set())
+        if type(self) in counted:
+            return True
+        counted.add(type(self))
+        return bool(super().allow_request(request, view))
+
+    def wait(self) -> float:
+        # DRF gives None when a lowered limit leaves fewer than one request free; a 429 must
+        # still say when to come back, and a whole window is a safe answer.
+        wait = super().wait()
+        return float(wait if wait is not None else getattr(self, "duration", None) or 1)
+
+
+class ConversationShopperThrottle(LimitThrottle):
+    scope = "chat_conversation"
+    limit_setting = "CHAT_CONVERSATION_RATE_LIMIT_PER_SESSION"
+    window_setting = "CHAT_RATE_LIMIT_WINDOW"
+
+
+class ConversationIPThrottle(ConversationShopperThrottle):
+    limit_setting = "CHAT_CONVERSATION_RATE_LIMIT_PER_IP"
+    per = "ip"
+
+
+class MessageShopperThrottle(LimitThrottle):
+    scope = "chat_message"
+    limit_setting = "CHAT_RATE_LIMIT_PER_SESSION"
+    window_setting = "CHAT_RATE_LIMIT_WINDOW"
+
+
+class MessageIPThrottle(MessageShopperThrottle):
+    limit_setting = "CHAT_RATE_LIMIT_PER_IP"
+    per = "ip"
+
+
+class EventShopperThrottle(LimitThrottle):
+    scope = "recommend_event"
+    limit_setting = "RECOMMEND_EVENT_RATE_LIMIT"
+
+
+class EventIPThrottle(EventShopperThrottle):
+    per = "ip"
+
+
+#: Starting a chat (the API's POST, and the widget's first message).
+CONVERSATION_THROTTLES: list[type[LimitThrottle]] = [
+    ConversationShopperThrottle,
+    ConversationIPThrottle,
+]
+#: Every write to an existing chat: messages, retries, handoffs, ratings.
+MESSAGE_THROTTLES: list[type[LimitThrottle]] = [MessageShopperThrottle, MessageIPThrottle]
+#: Recording a shopper event.
+EVENT_THROTTLES: list[type[LimitThrottle]] = [EventShopperThrottle, EventIPThrottle]
+
+
+def throttle_wait(request: HttpRequest, throttles: Iterable[type[LimitThrottle]]) -> float | None:
+    """Count ``request`` against each throttle as an API view would; None when it may go on,
+    else the seconds to wait (as DRF: every throttle is asked, the longest wait wins)."""
+    waits = []
+    for throttle_class in throttles:
+        throttle = throttle_class()
+        if not throttle.allow_request(request, None):
+            waits.append(throttle.wait())
+    return max(waits) if waits else None
