@@ -70,14 +70,19 @@ def log_in(page, live_server, user):
 
 
 def watch_reply(page, timeout=20.0):
-    """Sample the visible text of the last reply until its rating buttons appear."""
+    """Sample the visible text of the last reply until the widget marks it finished.
+
+    The state is read before the text: a sample taken after the reply was seen finished is
+    the final text, never a partial one read just before the last event arrived."""
     reply = page.locator(".llmshop-chat__msg--assistant").last
     samples = []
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        status = reply.get_attribute("data-status")
         samples.append(reply.locator(".llmshop-chat__body").inner_text())
-        if reply.locator("[data-action=rate]").count():
+        if status == "done":
             return samples
+        assert status != "failed", f"the reply failed: {samples[-1]}"
         page.wait_for_timeout(100)
     raise AssertionError(f"the reply did not finish: {samples[-3:]}")
 
@@ -130,6 +135,7 @@ def test_a_reply_streams_into_the_widget_and_survives_a_reload(
     assert body.locator("strong", has_text="cold for a whole day").count() == 1
     assert body.locator("script, img").count() == 0
     assert page.evaluate("window.llmshopOwned") is None
+    assert page.locator(".llmshop-chat__msg--assistant [data-action=rate]").count() == 2
     reply = Message.objects.get(role=Message.Role.ASSISTANT)
     assert reply.status == Message.Status.DONE
     assert reply.conversation.user == (shop.alice if logged_in else None)

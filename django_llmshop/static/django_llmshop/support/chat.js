@@ -33,6 +33,7 @@
     var url = article.getAttribute("data-stream-url");
     if (!url || article.hasAttribute("data-streaming")) return;
     article.setAttribute("data-streaming", "");
+    article.setAttribute("data-status", "streaming");
     var body = article.querySelector(".llmshop-chat__body");
     var text = "";
     open += 1;
@@ -48,6 +49,7 @@
       body.innerHTML = data.html;  // sanitised by the server
       actions(article, "done");
       end();
+      article.setAttribute("data-status", "done");  // last, so a reader of "done" sees the final HTML
     });
     source.addEventListener("error", function (event) {
       if (!event.data) return;  // a dropped connection: EventSource reconnects by itself
@@ -55,6 +57,7 @@
       article.classList.add("llmshop-chat__msg--failed");
       actions(article, "failed");
       end();
+      article.setAttribute("data-status", "failed");
     });
   }
 
