@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from django_llmshop.adminquery import RefuseUnstorableQuery
 from django_llmshop.content import services, views
 from django_llmshop.content.forms import BulkApproveForm
 from django_llmshop.content.models import ContentVersion, Draft, GenerationJob, Kind
@@ -77,7 +78,7 @@ class LLMShopProductAdminMixin(_ModelAdmin):
         )
 
 
-class ContentAdmin(_ModelAdmin):
+class ContentAdmin(RefuseUnstorableQuery):
     """Jobs, drafts and versions are made by actions, never added by hand; staff who may change
     products may see and review them (or anyone with the model's own view permission)."""
 

@@ -13,9 +13,9 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth import get_permission_codename
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
@@ -48,6 +48,17 @@ def admin_url(obj: models.Model, view: str = "change") -> str:
         return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=[obj.pk])
     except NoReverseMatch:
         return ""
+
+
+def object_or_404(queryset: Any, object_id: Any) -> Any:
+    """The row whose primary key is ``object_id``; 404 for text that is no key at all (the admin
+    hands its URL's text over as it is, NUL bytes and letters included)."""
+    model = getattr(queryset, "model", queryset)
+    try:
+        pk = model._meta.pk.to_python(object_id)
+    except ValidationError as exc:
+        raise Http404 from exc
+    return get_object_or_404(queryset, pk=pk)
 
 
 def admin_page(
@@ -130,7 +141,7 @@ def job_context(job: GenerationJob) -> dict[str, Any]:
 def job_page(
     model_admin: admin.ModelAdmin[Any], request: HttpRequest, object_id: str
 ) -> HttpResponse:
-    job = get_object_or_404(GenerationJob, pk=object_id)
+    job = object_or_404(GenerationJob, object_id)
     if not model_admin.has_view_permission(request, job):
         raise PermissionDenied
     context = {**job_context(job), "title": str(job), "original": job}
@@ -192,7 +203,7 @@ def draft_review(
     model_admin: admin.ModelAdmin[Any], request: HttpRequest, object_id: str
 ) -> HttpResponse:
     """One draft beside the product's current text: edit, approve and publish, reject, redo."""
-    draft = get_object_or_404(Draft.objects.select_related("job"), pk=object_id)
+    draft = object_or_404(Draft.objects.select_related("job"), object_id)
     if not model_admin.has_view_permission(request, draft):
         raise PermissionDenied
     forms = {
@@ -292,7 +303,7 @@ def version_page(
     model_admin: admin.ModelAdmin[Any], request: HttpRequest, object_id: str
 ) -> HttpResponse:
     """What a publication replaced and wrote, with a button that puts the old text back."""
-    version = get_object_or_404(ContentVersion.objects.select_related("draft"), pk=object_id)
+    version = object_or_404(ContentVersion.objects.select_related("draft"), object_id)
     if not model_admin.has_view_permission(request, version):
         raise PermissionDenied
     status, conflict = 200, None

@@ -16,6 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from django_llmshop.adminquery import RefuseUnstorableQuery
 from django_llmshop.support import services
 from django_llmshop.support.models import (
     Conversation,
@@ -71,7 +72,7 @@ class HandoffInline(admin.TabularInline):
 
 
 @admin.register(Conversation)
-class ConversationAdmin(admin.ModelAdmin):
+class ConversationAdmin(RefuseUnstorableQuery, admin.ModelAdmin):
     form = ConversationForm
     list_display = ["__str__", "shopper", "status", "topic", "message_count", "ratings",
                     "updated_at"]  # fmt: skip
@@ -169,7 +170,7 @@ class ConversationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(RefuseUnstorableQuery, admin.ModelAdmin):
     list_display = ["pk", "conversation", "role", "status", "rating", "is_flagged", "created_at"]
     list_filter = ["role", "status", "rating"]
     search_fields = ["content"]
