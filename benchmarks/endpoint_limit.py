@@ -9,9 +9,11 @@ setting a shop would choose for one host of two processes. With the shared limit
 while the throughput stays near the ideal LIMIT / LATENCY calls per second. The same run with
 the local cap alone shows what happens without it: the second host doubles the load. A third
 run splits the limit statically over the processes (MAX_CONCURRENCY = LIMIT / 4): it holds the
-limit, but leaves the endpoint idle whenever some processes have no work.
+limit, but leaves the endpoint idle whenever some processes have no work. On a busy machine the
+ideal is out of reach for every run (the clients and the fake endpoint share the cores), so each
+rate is also given as a ratio to the static split of the same run.
 
-    python benchmarks/endpoint_limit.py [--limit 16] [--latency 0.2] [--calls 200]
+    python benchmarks/endpoint_limit.py [--limit 16] [--latency 0.2] [--calls 120] [--rounds 2]
 
 Needs Redis: REDIS_URL, or redis://127.0.0.1:6379/10.
 """
@@ -38,13 +40,8 @@ from django_llmshop.testing import FakeLLMServer  # noqa: E402
 MESSAGES = [{"role": "user", "content": "Describe a steel bottle, 750 ml."}]
 
 
-def worker(
-    host_settings: dict[str, Any],
-    calls: int,
-    start: Any,
-    results: Any,
-) -> None:
-    """One worker process: a bulk batch of ``calls`` async calls, bounded by its settings."""
+def run_batch(host_settings: dict[str, Any], calls: int) -> tuple[int, int]:
+    """A bulk batch of ``calls`` async calls, bounded by one process's settings."""
     limiter = None
     if host_settings["LIMITER_REDIS_URL"]:
         limiter = SharedLimiter(
@@ -76,57 +73,79 @@ def worker(
             outcomes = await asyncio.gather(*(one() for _ in range(calls)))
         return sum(outcomes), calls - sum(outcomes)
 
-    start.wait()
-    began = time.time()
-    done, busy = asyncio.run(batch())
-    results.put((began, time.time(), done, busy))
+    return asyncio.run(batch())
 
 
-def run(
-    args: argparse.Namespace, server: FakeLLMServer, shared: bool, per_process: int
-) -> dict[str, float]:
-    spawn = multiprocessing.get_context("spawn")
-    name = f"bench-{uuid.uuid4().hex[:8]}"
-    processes = []
-    start = spawn.Barrier(args.hosts * args.processes_per_host + 1)
-    results = spawn.Queue()
-    for _host in range(args.hosts):
-        # Each host reads its own settings, as separate machines would.
-        host_settings = {
-            "BASE_URL": server.base_url,
-            "ENDPOINT": name,
-            "TIMEOUT": 30.0,
-            "MAX_CONCURRENCY": per_process,
-            "SHARED_MAX_CONCURRENCY": args.limit,
-            "LIMITER_REDIS_URL": args.redis if shared else None,
-        }
-        for _ in range(args.processes_per_host):
-            process = spawn.Process(target=worker, args=(host_settings, args.calls, start, results))
+def worker(plans: Any, calls: int, start: Any, results: Any) -> None:
+    """One worker process: for each run, its host's settings, then one batch at the signal."""
+    while (host_settings := plans.get()) is not None:
+        start.wait()
+        began = time.time()
+        done, busy = run_batch(host_settings, calls)
+        results.put((began, time.time(), done, busy))
+
+
+class Fleet:
+    """HOSTS x PROCESSES_PER_HOST worker processes, started once and given one run at a time."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        spawn = multiprocessing.get_context("spawn")
+        self.args = args
+        self.start = spawn.Barrier(args.hosts * args.processes_per_host + 1)
+        self.results = spawn.Queue()
+        self.plans = [
+            [spawn.Queue() for _ in range(args.processes_per_host)] for _ in range(args.hosts)
+        ]
+        self.processes = [
+            spawn.Process(target=worker, args=(plans, args.calls, self.start, self.results))
+            for host in self.plans
+            for plans in host
+        ]
+        for process in self.processes:
             process.start()
-            processes.append(process)
-    start.wait()  # every process has imported everything: the clock starts now
-    server.reset_peak()
-    outcomes = [results.get(timeout=300) for _ in processes]
-    for process in processes:
-        process.join()
-    elapsed = max(o[1] for o in outcomes) - min(o[0] for o in outcomes)
-    done = sum(o[2] for o in outcomes)
-    rate = done / elapsed
-    return {
-        "peak": server.peak_in_flight,
-        "done": done,
-        "busy": sum(o[3] for o in outcomes),
-        "elapsed": elapsed,
-        "rate": rate,
-        "ratio": rate / (args.limit / args.latency),
-    }
+
+    def run(self, server: FakeLLMServer, shared: bool, per_process: int) -> dict[str, float]:
+        args, name = self.args, f"bench-{uuid.uuid4().hex[:8]}"
+        for host in self.plans:
+            # Each host has its own settings, as separate machines would.
+            host_settings = {
+                "BASE_URL": server.base_url,
+                "ENDPOINT": name,
+                "TIMEOUT": 30.0,
+                "MAX_CONCURRENCY": per_process,
+                "SHARED_MAX_CONCURRENCY": args.limit,
+                "LIMITER_REDIS_URL": args.redis if shared else None,
+            }
+            for plans in host:
+                plans.put(host_settings)
+        server.reset_peak()
+        self.start.wait()  # every process is ready: the clock starts now
+        outcomes = [self.results.get(timeout=300) for _ in self.processes]
+        elapsed = max(o[1] for o in outcomes) - min(o[0] for o in outcomes)
+        done = sum(o[2] for o in outcomes)
+        return {
+            "peak": server.peak_in_flight,
+            "done": done,
+            "busy": sum(o[3] for o in outcomes),
+            "elapsed": elapsed,
+            "rate": done / elapsed,
+            "ratio": done / elapsed / (args.limit / args.latency),
+        }
+
+    def stop(self) -> None:
+        for host in self.plans:
+            for plans in host:
+                plans.put(None)
+        for process in self.processes:
+            process.join()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=16, help="calls the endpoint takes at once")
     parser.add_argument("--latency", type=float, default=0.2)
-    parser.add_argument("--calls", type=int, default=200, help="calls per process")
+    parser.add_argument("--calls", type=int, default=120, help="calls per process and run")
+    parser.add_argument("--rounds", type=int, default=2, help="runs of each kind, interleaved")
     parser.add_argument("--hosts", type=int, default=2)
     parser.add_argument("--processes-per-host", type=int, default=2)
     parser.add_argument("--redis", default=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/10"))
@@ -135,27 +154,44 @@ def main() -> None:
     processes = args.hosts * args.processes_per_host
     per_host = max(1, args.limit // args.processes_per_host)
     split = max(1, args.limit // processes)
-    with FakeLLMServer(latency=args.latency) as server:
-        rows = [
-            (f"shared limiter, local cap {per_host}", run(args, server, True, per_host)),
-            (f"local cap {per_host} only", run(args, server, False, per_host)),
-            (f"local cap {split} only (static split)", run(args, server, False, split)),
-        ]
+    kinds = [
+        (f"shared limiter, local cap {per_host}", True, per_host),
+        (f"local cap {per_host} only", False, per_host),
+        (f"local cap {split} only (static split)", False, split),
+    ]
+    runs: dict[str, list[dict[str, float]]] = {label: [] for label, _, _ in kinds}
+    fleet = Fleet(args)
+    try:
+        with FakeLLMServer(latency=args.latency) as server:
+            for _ in range(args.rounds):
+                for label, shared, per_process in kinds:
+                    runs[label].append(fleet.run(server, shared, per_process))
+    finally:
+        fleet.stop()
+    # The highest peak of all rounds, beside the fastest round: other load on the machine only
+    # ever slows a run down.
+    rows = [
+        (label, max(r["peak"] for r in runs[label]), max(runs[label], key=lambda r: r["rate"]))
+        for label, _, _ in kinds
+    ]
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
     print(
         f"{processes} processes on {args.hosts} hosts, {args.calls} calls each; endpoint limit "
         f"{args.limit}, latency {args.latency * 1000:.0f} ms, ideal {args.limit / args.latency:.0f}"
-        " calls/s"
+        f" calls/s; best of {args.rounds} rounds; load average {load} on {os.cpu_count()} cores"
     )
     print()
-    print("| run | peak in flight | limit | calls | busy errors | seconds | calls/s | of ideal |")
+    split_rate = rows[2][2]["rate"]
+    print("| run | peak in flight | calls | busy | seconds | calls/s | of ideal | of split |")
     print("|---|---|---|---|---|---|---|---|")
-    for label, row in rows:
+    for label, peak, row in rows:
         print(
-            f"| {label} | {row['peak']} | {args.limit} | {row['done']:.0f} | {row['busy']:.0f} "
-            f"| {row['elapsed']:.2f} | {row['rate']:.1f} | {row['ratio']:.2f} |"
+            f"| {label} | {peak:.0f} | {row['done']:.0f} | {row['busy']:.0f} "
+            f"| {row['elapsed']:.2f} | {row['rate']:.1f} | {row['ratio']:.2f} "
+            f"| {row['rate'] / split_rate:.2f} |"
         )
-    shared = rows[0][1]
-    verdict = "ok" if shared["peak"] <= args.limit and shared["ratio"] >= 0.9 else "MISSED"
+    _label, peak, shared_row = rows[0]
+    verdict = "ok" if peak <= args.limit and shared_row["ratio"] >= 0.9 else "MISSED"
     print(f"\nshared limiter: peak <= {args.limit} and >= 0.9 of ideal: {verdict}")
 
 
