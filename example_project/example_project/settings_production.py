@@ -54,11 +54,8 @@ STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT") or STATIC_ROOT  # noqa: F405
 
 # The package's periodic tasks (docs/deployment.md): run one `celery beat` for the whole site.
 CELERY_BEAT_SCHEDULE = {
+    # Replies and generation jobs whose worker died (it runs the content jobs' resume too).
     "llmshop-sweep": {"task": "llmshop.sweep", "schedule": 60},
-    "llmshop-content-resume-stale-jobs": {
-        "task": "llmshop.content.resume_stale_jobs",
-        "schedule": 300,
-    },
     "llmshop-recommend-train": {"task": "llmshop.recommend.train", "schedule": 3600},
     "llmshop-recommend-purge": {
         "task": "llmshop.recommend.purge_events",
