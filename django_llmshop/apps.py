@@ -12,3 +12,6 @@ class LLMShopConfig(AppConfig):
 
     def ready(self) -> None:
         from django_llmshop import checks, conf  # noqa: F401  (registers checks and signal handlers)
+        from django_llmshop.sweeper import connect_worker_ready
+
+        connect_worker_ready()

@@ -28,7 +28,8 @@ _END = object()
 def run_batch(
     purpose: str, tasks: Iterable[tuple[K, Task]], on_result: Callable[[K, Any], None]
 ) -> None:
-    """Run ``tasks`` concurrently; ``on_result(key, value)`` gets each return value or LLMError.
+    """Run ``tasks`` concurrently; ``on_result(key, value)`` gets each return value, or the
+    exception the task raised (an ``LLMError``, or anything else that went wrong with it).
 
     When the purpose's daily budget runs out, the tasks not yet started end with
     ``BudgetExceededError`` instead of calling the model.
@@ -56,6 +57,8 @@ def run_batch(
                     else:
                         value = await task(llm)
                 except LLMError as exc:
+                    value = exc
+                except Exception as exc:  # noqa: BLE001 - handed to on_result, which fails the item
                     value = exc
                 finally:
                     limit.release()

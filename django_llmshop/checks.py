@@ -118,12 +118,12 @@ def _check_endpoint(alias: str, endpoint: Any) -> list[CheckMessage]:
                     id="llmshop.E004",
                 )
             )
-    headers = endpoint.get("HEADERS", {})
-    if not isinstance(headers, dict) or not all(
     if endpoint.get("CAPABILITY", "capable") not in ("capable", "small"):
         messages.append(
             Error(f"{where}['CAPABILITY'] must be 'capable' or 'small'.", id="llmshop.E003")
         )
+    headers = endpoint.get("HEADERS", {})
+    if not isinstance(headers, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in headers.items()
     ):
         messages.append(
@@ -440,6 +440,7 @@ CHAT_COUNTS = (
     "CHAT_HISTORY_CHARS",
     "CHAT_MAX_TOOL_STEPS",
     "CHAT_MAX_REPLY_TOKENS",
+    "CHAT_REPLY_TIMEOUT",
     "CHAT_RETRIEVAL_TOP_K",
 )
 

@@ -140,8 +140,18 @@ DEFAULTS: dict[str, Any] = {
     # Rounds of tool calls before the model must answer, and the longest reply in tokens.
     "CHAT_MAX_TOOL_STEPS": 4,
     "CHAT_MAX_REPLY_TOKENS": 800,
+    # Seconds a reply may stay pending or streaming before the sweeper fails it (retry works).
+    "CHAT_REPLY_TIMEOUT": 300,
     # Knowledge passages retrieved for each question.
     "CHAT_RETRIEVAL_TOP_K": 4,
+    # Extra words that mark a message's intent, e.g. {"handoff": ["Mensch"], "order": [...]};
+    # keys: handoff, order, policy, product.
+    "CHAT_INTENT_KEYWORDS": {},
+    # Share of a question's words the best help passage must contain to count as a policy
+    # question when no policy keyword is present (0..1).
+    "CHAT_POLICY_MIN_SCORE": 0.6,
+    # Seconds the chat's in-process catalog index is kept before it is rebuilt.
+    "CHAT_CATALOG_INDEX_TTL": 300,
     # --- recommendations ---
     # Shopper events older than this many days are deleted by the purge task.
     "RECOMMEND_EVENT_RETENTION_DAYS": 180,
@@ -153,14 +163,6 @@ DEFAULTS: dict[str, Any] = {
     "RECOMMEND_NEIGHBOURS": 50,
     # Re-rank the top candidates with the "recommend" model in a task (cached per shopper).
     "RECOMMEND_RERANK": False,
-    # Extra words that mark a message's intent, e.g. {"handoff": ["Mensch"], "order": [...]};
-    # keys: handoff, order, policy, product.
-    "CHAT_INTENT_KEYWORDS": {},
-    # Share of a question's words the best help passage must contain to count as a policy
-    # question when no policy keyword is present (0..1).
-    "CHAT_POLICY_MIN_SCORE": 0.6,
-    # Seconds the chat's in-process catalog index is kept before it is rebuilt.
-    "CHAT_CATALOG_INDEX_TTL": 300,
     "RECOMMEND_RERANK_CANDIDATES": 12,
     "RECOMMEND_RERANK_CACHE_SECONDS": 3600,
 }
@@ -200,6 +202,12 @@ class Endpoint:
     supports_tools: bool
     supports_json_schema: bool
     headers: dict[str, str]
+    capability: str = "capable"
+
+    @property
+    def is_small(self) -> bool:
+        """A small model: the app composes chat answers instead of trusting the model's."""
+        return self.capability == "small"
 
     def cost(self, prompt_tokens: int, completion_tokens: int) -> float:
         """The price of a call, in the endpoint's price unit."""
@@ -211,12 +219,6 @@ class Endpoint:
 class ImproperlyConfiguredEndpoint(LookupError):
     """A purpose or alias names no usable endpoint."""
 
-    capability: str = "capable"
-
-    @property
-    def is_small(self) -> bool:
-        """A small model: the app composes chat answers instead of trusting the model's."""
-        return self.capability == "small"
 
 class LLMShopSettings:
     """Lazy, cached view of ``settings.LLMSHOP`` merged over :data:`DEFAULTS`."""
@@ -279,6 +281,7 @@ class LLMShopSettings:
             supports_tools=bool(conf["SUPPORTS_TOOLS"]),
             supports_json_schema=bool(conf["SUPPORTS_JSON_SCHEMA"]),
             headers=dict(conf["HEADERS"] or {}),
+            capability=str(conf["CAPABILITY"]),
         )
 
     def endpoint_for(self, purpose: str) -> Endpoint:
@@ -290,7 +293,6 @@ class LLMShopSettings:
             raise ImproperlyConfiguredEndpoint(f"No endpoint is configured for {purpose!r}.")
         return self.endpoint(alias)
 
-            capability=str(conf["CAPABILITY"]),
     def reload(self) -> None:
         """Forget everything read so far; the next access reads ``settings.LLMSHOP`` again."""
         self._cache = {}

@@ -37,6 +37,7 @@ from django_llmshop.llm import (
     StreamChunk,
 )
 from django_llmshop.models import Budget, LLMCall, spent_today
+from django_llmshop.text import clean_text
 
 logger = logging.getLogger("django_llmshop.gateway")
 
@@ -132,7 +133,8 @@ def check_budget(purpose: str) -> None:
 def _excerpt(text: str) -> str:
     if not llmshop_settings.LOG_PROMPTS:
         return ""
-    text = text[: int(llmshop_settings.LOG_EXCERPT_CHARS)]
+    # Cleaned: a model's NUL or lone surrogate would make the row impossible to store.
+    text = clean_text(text[: int(llmshop_settings.LOG_EXCERPT_CHARS)])
     for pattern in llmshop_settings.LOG_REDACT_PATTERNS:
         text = re.sub(pattern, "[redacted]", text)
     return text
@@ -155,11 +157,11 @@ def write_call_record(record: CallRecord) -> LLMCall:
     return LLMCall.objects.create(
         purpose=str(meta.get("purpose", "other")),
         endpoint=alias,
-        model=record.model,
+        model=clean_text(record.model)[:200],
         operation=record.operation,
         status=LLMCall.Status.OK if record.status == "ok" else LLMCall.Status.ERROR,
         error_class=record.error_class or "",
-        error_message=(record.error_message or "")[:2000],
+        error_message=clean_text(record.error_message or "")[:2000],
         http_status=record.http_status,
         retries=record.retries,
         prompt_tokens=record.prompt_tokens,

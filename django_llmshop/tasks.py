@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from celery import shared_task
 from django.utils import timezone
 
+from django_llmshop import sweeper
 from django_llmshop.conf import llmshop_settings
 from django_llmshop.models import LLMCall
 
@@ -25,3 +26,9 @@ def purge_call_log(now: datetime | None = None) -> int:
 def purge_call_log_task() -> int:
     """Periodic: run daily from the shop's beat schedule."""
     return purge_call_log()
+
+
+@shared_task(name="llmshop.sweep", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def sweep_task() -> dict[str, int]:
+    """Periodic (every minute): finish replies and jobs whose worker died."""
+    return sweeper.sweep()

@@ -83,13 +83,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_IGNORE_RESULT = True
 LLMSHOP = {
-    # Nothing listens on port 9: a test that forgets to use the fake server fails loudly.
+    # Nothing listens on port 9: a test that forgets to use the fake server fails loudly. A test
+    # that starts a worker may point the worker at its fake server (and shorten the timeout).
     "ENDPOINTS": {
         "default": {
-            "BASE_URL": "http://127.0.0.1:9/v1",
+            "BASE_URL": os.environ.get("LLMSHOP_TEST_FAKE_URL", "http://127.0.0.1:9/v1"),
             "MODEL": "test-model",
             "MAX_RETRIES": 0,
             "CONNECT_TIMEOUT": 1,
+            "TIMEOUT": float(os.environ.get("LLMSHOP_TEST_TIMEOUT", "60")),
         }
     },
 }

@@ -9,3 +9,9 @@ class ContentConfig(AppConfig):
     label = "llmshop_content"
     verbose_name = _("Generated content")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from django_llmshop import sweeper
+        from django_llmshop.content.services import resume_stale_jobs
+
+        sweeper.register("content_jobs", resume_stale_jobs)

@@ -18,17 +18,17 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Q
-from django.db.models.functions import Length
 from django.utils import timezone
 
-from django_llmshop.adapters import ProductFacts, get_adapter
+from django_llmshop.adapters import get_adapter
 from django_llmshop.batch import run_batch
-from django_llmshop.content.factcheck import Facts, check_text
+from django_llmshop.content.drafting import build_prompt, recheck_findings
 from django_llmshop.content.models import Draft, GenerationJob, Kind
-from django_llmshop.content.prompts import Prompt, product_prompt, text_of
+from django_llmshop.content.prompts import text_of
 from django_llmshop.content.summaries import MAX_REVIEWS, summarize_reviews
 from django_llmshop.gateway import AsyncPurposeLLM
 from django_llmshop.llm import BudgetExceededError, LLMError, LLMResponseError
+from django_llmshop.text import clean_json, clean_text
 
 logger = logging.getLogger("django_llmshop.content")
 
@@ -75,51 +75,6 @@ def claim_draft(
     return draft, created or draft.status == Draft.Status.PENDING
 
 
-def few_shot_examples(product: models.Model, limit: int = 2) -> list[str]:
-    """The shop's longest existing descriptions of other products, as examples of its style."""
-    adapter = get_adapter()
-    field = adapter.field_name("description")
-    if not field:
-        return []
-    queryset = (
-        adapter.product_model()
-        ._default_manager.exclude(pk=product.pk)
-        .annotate(_length=Length(field))
-        .filter(_length__gte=200)
-        .order_by("-_length")
-        .values_list(field, flat=True)[:limit]
-    )
-    return [str(text)[:1200] for text in queryset]
-
-
-def _facts_for_check(facts: ProductFacts, extra_texts: list[str]) -> Facts:
-    return Facts.from_product(
-        name=facts.name,
-        category=facts.category,
-        price=facts.price,
-        currency=facts.currency,
-        attributes=facts.attributes,
-        texts=[t for t in [facts.description, *extra_texts] if t],
-    )
-
-
-def build_prompt(draft: Draft, product: models.Model, options: dict[str, Any]) -> Prompt:
-    adapter = get_adapter()
-    facts = adapter.product_facts(product)
-    examples = few_shot_examples(product) if options.get("few_shot") else []
-    current = adapter.get_text(product, "description") if draft.kind == Kind.DESCRIPTION else ""
-    return product_prompt(
-        draft.kind,
-        facts,
-        language=draft.language,
-        options=options,
-        variant=draft.variant,
-        note=draft.note,
-        current=current,
-        examples=examples,
-    )
-
-
 def finish_draft(
     draft: Draft, product: models.Model, parsed: dict[str, Any], options: dict[str, Any]
 ) -> Draft:
@@ -137,24 +92,9 @@ def finish_draft(
     return draft
 
 
-def recheck_findings(
-    draft: Draft, options: dict[str, Any] | None = None, product: models.Model | None = None
-) -> None:
-    """Run the fact check on the draft's current text (again, after a reviewer's edit)."""
-    if draft.kind == Kind.REVIEW_SUMMARY:
-        return
-    product = product if product is not None else draft.product
-    if product is None:
-        return
-    options = options if options is not None else (draft.job.options if draft.job else {})
-    promotion = str(options.get("promotion", "")).strip()
-    facts = _facts_for_check(get_adapter().product_facts(product), [promotion] if promotion else [])
-    draft.findings = [f.to_dict() for f in check_text(draft.text, facts, language=draft.language)]
-
-
 def fail_draft(draft: Draft, error: BaseException) -> None:
     draft.status = Draft.Status.FAILED
-    draft.error = f"{type(error).__name__}: {error}"[:2000]
+    draft.error = clean_text(f"{type(error).__name__}: {error}")[:2000]
     draft.save(update_fields=["status", "error", "updated_at"])
 
 
@@ -243,7 +183,12 @@ def generate_drafts(
     def tasks() -> Iterator[tuple[int, Task]]:
         for draft in drafts:
             seen.append(draft)
-            ready = prepare(draft, options)
+            try:
+                ready = prepare(draft, options)
+            except Exception as exc:  # noqa: BLE001 - the draft ends as failed with the reason
+                logger.exception("Draft %s could not be prepared", draft.pk)
+                fail_draft(draft, exc)
+                continue
             if ready is not None:
                 prepared[draft.pk] = (draft, ready[0])
                 yield draft.pk, ready[1]
@@ -253,11 +198,17 @@ def generate_drafts(
     def store(draft_pk: int, value: Any) -> None:
         nonlocal last_count
         draft, product = prepared[draft_pk]
-        if isinstance(value, LLMError):
-            logger.warning("Draft %s failed: %s", draft.pk, value)
+        if isinstance(value, BaseException):
+            # A provider failure is expected now and then; anything else is a bug to look at.
+            logger.warning("Draft %s failed: %r", draft.pk, value, exc_info=_unexpected(value))
             fail_draft(draft, value)
         else:
-            finish_draft(draft, product, value, options)
+            try:
+                with transaction.atomic():  # a failed save leaves the connection usable
+                    finish_draft(draft, product, clean_json(value), options)
+            except Exception as exc:  # noqa: BLE001 - the draft ends as failed with the reason
+                logger.exception("Draft %s could not be stored", draft.pk)
+                fail_draft(draft, exc)
         # Recounting locks the job row: often enough for a live progress bar, no more.
         if job_id is not None and time.monotonic() - last_count >= COUNT_INTERVAL:
             refresh_job_counts(job_id)
@@ -266,11 +217,22 @@ def generate_drafts(
     try:
         run_batch("content", tasks(), store)
     except BudgetExceededError as exc:  # used up before the batch started
-        for draft in [*seen, *drafts]:
-            if draft.status == Draft.Status.PENDING:
-                fail_draft(draft, exc)
+        _fail_unfinished([*seen, *drafts], exc)
+    except Exception as exc:  # noqa: BLE001 - every draft still pending ends as failed, logged
+        logger.exception("A content batch stopped")
+        _fail_unfinished([*seen, *drafts], exc)
     if job_id is not None:
         refresh_job_counts(job_id)
+
+
+def _unexpected(error: BaseException) -> bool:
+    return not isinstance(error, LLMError)
+
+
+def _fail_unfinished(drafts: list[Draft], error: BaseException) -> None:
+    for draft in drafts:
+        if draft.status == Draft.Status.PENDING:
+            fail_draft(draft, error)
 
 
 def run_items(job_id: int, items: list[Item]) -> GenerationJob:

@@ -44,7 +44,7 @@ def _locked_product(draft: Draft | ContentVersion) -> models.Model:
 
 def edit_draft(draft: Draft, text: str, user: Any, parts: dict[str, Any] | None = None) -> Draft:
     """Replace the proposed text with a reviewer's edit; the fact check runs again."""
-    from django_llmshop.content.generation import recheck_findings
+    from django_llmshop.content.drafting import recheck_findings
 
     if draft.status not in (Draft.Status.READY, Draft.Status.REJECTED):
         raise ContentError(

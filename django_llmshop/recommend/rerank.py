@@ -23,6 +23,7 @@ from django_llmshop.gateway import llm_for
 from django_llmshop.llm import LLMError
 from django_llmshop.recommend.services import Shopper
 from django_llmshop.recommend.serving import Recommendation, candidates
+from django_llmshop.text import clean_text
 
 logger = logging.getLogger("django_llmshop.recommend")
 
@@ -112,7 +113,7 @@ def clean_ranking(value: Any, candidate_ids: list[str]) -> dict[str, Any]:
         if product_id not in allowed or product_id in reasons:
             continue
         order.append(product_id)
-        reason = " ".join(str(entry.get("reason", "")).split())[:MAX_REASON_CHARS]
+        reason = " ".join(clean_text(str(entry.get("reason", ""))).split())[:MAX_REASON_CHARS]
         reasons[product_id] = reason
     order += [i for i in candidate_ids if i not in reasons]
     return {"order": order, "reasons": {i: r for i, r in reasons.items() if r}}
@@ -168,11 +169,20 @@ def rerank(key: str, history: list[str], candidate_ids: list[str], language: str
             max_tokens=60 + 40 * len(candidate_ids),
             temperature=0.0,
         )
+        ranking = clean_ranking(result.parsed, candidate_ids)
     except LLMError as exc:
         logger.warning("Recommendation re-rank skipped: %s: %s", type(exc).__name__, exc)
-        cache.set(key, {"order": candidate_ids, "reasons": {}, "skipped": type(exc).__name__},
-                  SKIPPED_SECONDS)  # fmt: skip
+        _skip(key, candidate_ids, exc)
         return False
-    ranking = clean_ranking(result.parsed, candidate_ids)
+    except Exception as exc:  # noqa: BLE001 - the candidate order is served; the log has why
+        logger.exception("Recommendation re-rank failed")
+        _skip(key, candidate_ids, exc)
+        return False
     cache.set(key, ranking, int(llmshop_settings.RECOMMEND_RERANK_CACHE_SECONDS))
     return True
+
+
+def _skip(key: str, candidate_ids: list[str], exc: BaseException) -> None:
+    """Remember the candidate order for a while, so the model is not asked at every view."""
+    skipped = {"order": candidate_ids, "reasons": {}, "skipped": type(exc).__name__}
+    cache.set(key, skipped, SKIPPED_SECONDS)

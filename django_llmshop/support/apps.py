@@ -11,6 +11,9 @@ class SupportConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django_llmshop import sweeper
         from django_llmshop.support import receivers
+        from django_llmshop.support.endings import sweep_replies
 
         receivers.connect()
+        sweeper.register("chat_replies", sweep_replies)

@@ -89,6 +89,9 @@ class Message(models.Model):
     )  # fmt: skip
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    # When a reply was last queued, claimed by a worker or finished: the sweeper fails a reply
+    # that stays pending or streaming for CHAT_REPLY_TIMEOUT after it.
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
     class Meta:

@@ -1,7 +1,9 @@
 """Generating an assistant reply (run by the Celery task): context, tool loop, stream, checks.
 
 Idempotent by the reply's id: only a pending reply (or one whose worker died mid-stream) is
-generated; a redelivered task for a finished reply does nothing.
+generated; a redelivered task for a finished reply does nothing. Every reply ends: whatever the
+model sends (or fails to send), the reply is stored as done or failed, and what the model wrote
+is cleaned (:mod:`django_llmshop.text`) before it is streamed or stored.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import F
 from django.utils import timezone
-from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -25,6 +26,12 @@ from django_llmshop.llm import ChatStream, LLMError
 from django_llmshop.models import LLMCall
 from django_llmshop.rendering import render_markdown
 from django_llmshop.support import prompts, retrieval, safety
+from django_llmshop.support.endings import (
+    failure_event,
+    failure_text,
+    log_failed_attempt,
+    no_answer_text,
+)
 from django_llmshop.support.models import Message
 from django_llmshop.support.signals import reply_finished
 from django_llmshop.support.sources import link_markers
@@ -37,6 +44,7 @@ from django_llmshop.support.tools import (
     product_entry,
     run_tool,
 )
+from django_llmshop.text import clean_text
 
 logger = logging.getLogger("django_llmshop.support")
 MAX_CALLS_PER_STEP = 8
@@ -59,21 +67,13 @@ def message_payload(message: Message) -> dict[str, Any]:
     }
 
 
-def failure_text(language: str) -> str:
-    with override(language or None):
-        return _(
-            "Sorry, I can't answer right now. Your message is saved: you can try again in a "
-            "moment, or ask for a person from our team."
-        )
-
-
 def generate_reply(message_id: int) -> bool:
     """Generate reply ``message_id``; False when there was nothing to do (already finished)."""
     claimed = Message.objects.filter(
         pk=message_id,
         role=Message.Role.ASSISTANT,
         status__in=[Message.Status.PENDING, Message.Status.STREAMING],
-    ).update(status=Message.Status.STREAMING, attempts=F("attempts") + 1)
+    ).update(status=Message.Status.STREAMING, attempts=F("attempts") + 1, updated_at=timezone.now())
     if not claimed:
         return False
     message = Message.objects.select_related("conversation", "conversation__user").get(
@@ -83,14 +83,17 @@ def generate_reply(message_id: int) -> bool:
     buffer.clear(message_id)
     writer = StreamWriter(buffer, message_id)
     language = message.conversation.language
+    calls_before = _calls(message).count()
     try:
         with override(language or None):
             text, ctx, records = _generate(message, writer)
+            _finish(message, writer, text, ctx, records)
     except LLMError as exc:
         logger.warning("chat reply %s failed: %r", message_id, exc)
-        _fail(message, writer, exc)
-    else:
-        _finish(message, writer, text, ctx, records)
+        _fail(message, writer, exc, calls_before)
+    except Exception as exc:  # noqa: BLE001 - the reply ends as failed with the reason; log has why
+        logger.exception("chat reply %s failed", message_id)
+        _fail(message, writer, exc, calls_before)
     reply_finished.send(sender=Message, message=message)
     return True
 
@@ -149,14 +152,15 @@ def _generate(
             raise TypeError("the gateway returned no ChatStream")
         separated = not reply or reply[-1].isspace()
         for chunk in stream:
-            if not chunk.text:
+            text = clean_text(chunk.text)
+            if not text:
                 continue
             if not separated:
                 writer.token("\n\n")
                 reply += "\n\n"
                 separated = True
-            writer.token(chunk.text)
-            reply += chunk.text
+            writer.token(text)
+            reply += text
         result = stream.result
         if not result.tool_calls or not offer_tools:
             break
@@ -164,12 +168,15 @@ def _generate(
         messages.append(
             {
                 "role": "assistant",
-                "content": result.text or None,
+                "content": clean_text(result.text) or None,
                 "tool_calls": [
                     {
                         "id": call.id,
                         "type": "function",
-                        "function": {"name": call.name, "arguments": call.arguments},
+                        "function": {
+                            "name": clean_text(call.name),
+                            "arguments": clean_text(call.arguments),
+                        },
                     }
                     for call in calls
                 ],
@@ -183,14 +190,29 @@ def _generate(
     return reply.strip(), ctx, records
 
 
-def _last_call(message: Message) -> LLMCall | None:
-    return (
-        LLMCall.objects.filter(
-            content_type=ContentType.objects.get_for_model(Message), object_id=str(message.pk)
-        )
-        .order_by("-pk")
-        .first()
+def _calls(message: Message) -> Any:
+    return LLMCall.objects.filter(
+        content_type=ContentType.objects.get_for_model(Message), object_id=str(message.pk)
     )
+
+
+def _last_call(message: Message) -> LLMCall | None:
+    found: LLMCall | None = _calls(message).order_by("-pk").first()
+    return found
+
+
+def _store(message: Message, **fields: Any) -> bool:
+    """Store the outcome of this attempt, unless the reply was finished meanwhile (the sweeper
+    gave up on it, or a retry started another attempt)."""
+    fields["updated_at"] = timezone.now()
+    stored = Message.objects.filter(
+        pk=message.pk, status=Message.Status.STREAMING, attempts=message.attempts
+    ).update(**fields)
+    for name, value in fields.items():
+        setattr(message, name, value)
+    if not stored:
+        logger.warning("chat reply %s was finished elsewhere; this attempt is dropped", message.pk)
+    return bool(stored)
 
 
 def _finish(
@@ -203,33 +225,43 @@ def _finish(
     if not text and ctx.handed_off:
         with override(message.conversation.language or None):
             text = _("I have asked a person from our team to join this chat.")
+    elif not text:
+        # An empty stream, or tool calls up to the last step: never an empty answer.
+        logger.warning("chat reply %s: the model gave no answer", message.pk)
+        text = no_answer_text(message.conversation.language)
     allowed = get_adapter().catalog_prices() | safety.known_amounts([ctx.sources.text()])
     findings = safety.check_reply(text, allowed)
     citations = ctx.sources.cited_by(text)
     final = (
         safety.correct_reply(text, findings, message.conversation.language) if findings else text
     )
-    message.content = final
-    message.status = Message.Status.DONE
-    message.citations = citations
-    message.tool_calls = records
-    message.flags = [f.as_dict() for f in findings]
-    message.error = ""
-    message.llm_call = _last_call(message)
-    message.finished_at = timezone.now()
-    message.save()
-    writer.finish(DONE, message_payload(message))
-
-
-def _fail(message: Message, writer: StreamWriter, exc: LLMError) -> None:
-    text = failure_text(message.conversation.language)
-    message.content = text
-    message.status = Message.Status.FAILED
-    message.error = f"{type(exc).__name__}: {exc}"[:2000]
-    message.llm_call = _last_call(message)
-    message.finished_at = timezone.now()
-    message.save()
-    writer.finish(
-        ERROR,
-        {"id": message.pk, "status": message.status, "message": text, "html": escape(text)},
+    stored = _store(
+        message,
+        content=clean_text(final),
+        status=Message.Status.DONE,
+        citations=citations,
+        tool_calls=records,
+        flags=[f.as_dict() for f in findings],
+        error="",
+        llm_call=_last_call(message),
+        finished_at=timezone.now(),
     )
+    if stored:
+        writer.finish(DONE, message_payload(message))
+
+
+def _fail(message: Message, writer: StreamWriter, exc: BaseException, calls_before: int) -> None:
+    text = failure_text(message.conversation.language)
+    error = clean_text(f"{type(exc).__name__}: {exc}")[:2000]
+    if _calls(message).count() == calls_before:
+        log_failed_attempt(message, exc, error)  # it failed before any call: the log still shows it
+    stored = _store(
+        message,
+        content=text,
+        status=Message.Status.FAILED,
+        error=error,
+        llm_call=_last_call(message),
+        finished_at=timezone.now(),
+    )
+    if stored:
+        writer.finish(ERROR, failure_event(message))

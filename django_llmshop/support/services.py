@@ -19,9 +19,9 @@ from django_llmshop.conf import llmshop_settings
 from django_llmshop.gateway import check_budget
 from django_llmshop.llm import BudgetExceededError
 from django_llmshop.support import limits
+from django_llmshop.support.endings import failure_text
 from django_llmshop.support.handoffs import request_handoff
 from django_llmshop.support.models import Conversation, Handoff, Message
-from django_llmshop.support.replies import failure_text
 from django_llmshop.support.streambuffer import get_stream_buffer
 from django_llmshop.support.tasks import enqueue_reply
 
@@ -158,7 +158,13 @@ def retry_reply(message: Message) -> bool:
     """Queue a failed reply again; False when it is not a failed assistant reply."""
     updated = Message.objects.filter(
         pk=message.pk, role=Message.Role.ASSISTANT, status=Message.Status.FAILED
-    ).update(status=Message.Status.PENDING, content="", error="", finished_at=None)
+    ).update(
+        status=Message.Status.PENDING,
+        content="",
+        error="",
+        finished_at=None,
+        updated_at=timezone.now(),
+    )
     if updated:
         get_stream_buffer().clear(message.pk)  # a reader must not replay the failed attempt
         enqueue_reply(message.pk)

@@ -7,16 +7,25 @@ system prompt tells the model to treat as information, never as instructions.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django_llmshop.adapters import get_adapter
-from django_llmshop.llm import LLMResponseError, ToolCall
+from django_llmshop.llm import ToolCall
 from django_llmshop.support import retrieval
 from django_llmshop.support.handoffs import request_handoff
 from django_llmshop.support.models import Conversation
 from django_llmshop.support.sources import SourceList
+from django_llmshop.support.tool_arguments import (
+    ToolArgumentError,
+    check_arguments,
+    decode_arguments,
+)
+from django_llmshop.text import clean_text
+
+logger = logging.getLogger("django_llmshop.support")
 
 MAX_RESULT_CHARS = 6000
 DESCRIPTION_CHARS = 1200
@@ -81,6 +90,12 @@ TOOL_SPECS: list[dict[str, Any]] = [
 ]
 
 
+#: Each tool's declared parameters, which its arguments are checked against.
+PARAMETERS: dict[str, dict[str, Any]] = {
+    spec["function"]["name"]: spec["function"]["parameters"] for spec in TOOL_SPECS
+}
+
+
 def product_entry(ctx: ChatContext, product: Any, *, full: bool) -> dict[str, Any]:
     adapter = get_adapter()
     facts = adapter.product_facts(product)
@@ -104,8 +119,7 @@ def product_entry(ctx: ChatContext, product: Any, *, full: bool) -> dict[str, An
 
 
 def search_catalog(ctx: ChatContext, query: str = "", limit: int = 5, **_: Any) -> dict[str, Any]:
-    limit = max(1, min(int(limit or 5), 8))
-    products = get_adapter().search_products(str(query), limit=limit)
+    products = get_adapter().search_products(query, limit=limit)
     return {"products": [product_entry(ctx, p, full=False) for p in products]}
 
 
@@ -179,21 +193,25 @@ def wrap(name: str, payload: dict[str, Any]) -> str:
 
 
 def run_tool(ctx: ChatContext, call: ToolCall) -> tuple[str, dict[str, Any]]:
-    """Run one call; returns the wrapped result and a record for ``Message.tool_calls``."""
-    function = TOOLS.get(call.name)
-    try:
-        arguments = call.parsed_arguments()
-    except LLMResponseError:
-        arguments = None
+    """Run one call; returns the wrapped result and a record for ``Message.tool_calls``.
+
+    Whatever the model sent, the model gets an answer: a result, or an error text it can act on.
+    """
+    name = clean_text(call.name)[:60]
+    function = TOOLS.get(name)
+    payload: dict[str, Any]
     if function is None:
-        payload: dict[str, Any] = {"error": f"There is no tool named {call.name[:60]!r}."}
-    elif arguments is None:
-        payload = {"error": "The arguments were not a JSON object."}
+        payload = {"error": f"There is no tool named {name!r}."}
     else:
         try:
+            arguments = check_arguments(PARAMETERS[name], decode_arguments(call.arguments))
             payload = function(ctx, **arguments)
-        except (TypeError, ValueError):
-            payload = {"error": "The arguments did not fit the tool."}
-    wrapped = wrap(call.name, payload)
-    record = {"name": call.name[:60], "arguments": call.arguments[:1000], "result": wrapped[:2000]}
+        except ToolArgumentError as exc:
+            payload = {"error": str(exc)}
+        except Exception:  # noqa: BLE001 - the model is told the tool failed; the log has why
+            logger.exception("chat tool %s failed", name)
+            payload = {"error": "The tool failed. Answer without it, or offer a person's help."}
+    wrapped = wrap(name, payload)
+    arguments_text = clean_text(call.arguments)[:1000]
+    record = {"name": name, "arguments": arguments_text, "result": wrapped[:2000]}
     return wrapped, record

@@ -61,6 +61,8 @@ async def chat(
     reply = next_reply()
     ids = (f"chatcmpl-{next(_completion_ids):012x}", _model(body, model), int(time.time()))
     content = payloads.reply_content(reply, body)
+    if reply.kind == "raw":
+        return await _send_raw(conn, reply, body.get("stream") is True, request)
     if body.get("stream") is True and reply.kind not in ("error", "stall"):
         options = body.get("stream_options")
         include_usage = isinstance(options, dict) and options.get("include_usage") is True
@@ -101,8 +103,25 @@ async def embeddings(
     return await _send_reply(conn, reply, response, keep)
 
 
+async def _send_raw(conn: Connection, reply: Reply, stream: bool, request: Request) -> bool:
+    """Send `reply.body` as it is: an event stream to a streamed request, else a body."""
+    if stream:
+        http11 = request.version == "HTTP/1.1"
+        await conn.start_stream(200, {**SSE_HEADERS, **reply.headers}, http11=http11)
+        if reply.body:
+            await conn.write_chunk(reply.body)
+        await conn.end_stream()
+        return http11 and request.keep_alive
+    headers = {**JSON_HEADERS, **reply.headers}
+    await conn.send(200, headers, reply.body, keep_alive=request.keep_alive)
+    return request.keep_alive
+
+
 async def _send_reply(conn: Connection, reply: Reply, response: Any, keep: bool) -> bool:
     """Send a non-streamed answer, or the failure `reply` scripts in its place."""
+    if reply.kind == "raw":
+        await conn.send(200, {**JSON_HEADERS, **reply.headers}, reply.body, keep_alive=keep)
+        return keep
     if reply.kind == "error":
         return await _send_error_reply(conn, reply, keep)
     if reply.kind == "stall":

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 ReplyKind = Literal[
-    "text", "echo", "error", "reset", "stall", "stall_mid_stream", "truncated", "malformed"
+    "text", "echo", "error", "reset", "stall", "stall_mid_stream", "truncated", "malformed", "raw"
 ]
 
 # Long enough that the failure replies have chunks to send before they fail.
@@ -146,3 +146,16 @@ class Reply:
     def malformed_json(cls) -> Reply:
         """A 200 whose body is not JSON; streamed, a `data:` line that is not JSON."""
         return cls("malformed")
+
+    @classmethod
+    def raw(cls, body: bytes | str, *, content_type: str | None = None) -> Reply:
+        """A 200 whose body is exactly `body`: what a broken or hostile endpoint may send.
+
+        To a streamed request `body` is the whole event stream (a lone ``data: [DONE]`` event
+        is a stream with no chunk at all), sent as ``text/event-stream`` unless `content_type`
+        says otherwise; to any other request it is the body, sent as ``application/json``.
+        Works for embeddings too (vectors holding ``1e400`` or strings, a wrong shape).
+        """
+        data = body.encode("utf-8", "surrogatepass") if isinstance(body, str) else body
+        headers = {"Content-Type": content_type} if content_type else {}
+        return cls("raw", body=data, headers=headers)

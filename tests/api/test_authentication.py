@@ -85,3 +85,11 @@ def test_token_auth_needs_the_authtoken_app(settings):
     assert "llmshop.E014" in [m.id for m in run_checks()]
     settings.LLMSHOP = {**settings.LLMSHOP, "API_TOKEN_AUTH": "yes"}
     assert "llmshop.E014" in [m.id for m in run_checks()]
+
+
+def test_token_auth_joins_the_session_when_enabled(settings):
+    from rest_framework.authentication import TokenAuthentication
+
+    settings.LLMSHOP = {**settings.LLMSHOP, "API_TOKEN_AUTH": True}
+    classes = [type(a) for a in ShopAPIView().get_authenticators()]
+    assert classes == [ShopSessionAuthentication, TokenAuthentication]

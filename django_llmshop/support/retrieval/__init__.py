@@ -52,6 +52,9 @@ def index_document(document: KnowledgeDocument) -> int:
             vectors_out = llm_for("embedding", obj=document).embed(texts)
         except LLMError:
             logger.warning("embedding document %s failed; indexed lexically", document.pk)
+        if vectors_out and not vectors.usable(vectors_out, len(texts)):
+            logger.warning("embeddings of document %s are unusable; indexed lexically", document.pk)
+            vectors_out = []
     with transaction.atomic():
         document.chunks.all().delete()
         postings = []
@@ -83,10 +86,15 @@ def search(query: str, limit: int | None = None) -> list[Hit]:
         scores[chunk_id] = score / top if top else 0.0
     if embeddings_enabled():
         try:
-            [query_vector] = llm_for("embedding").embed([query])
+            found = llm_for("embedding").embed([query])
         except LLMError:
             logger.warning("embedding a query failed; lexical ranking only")
-        else:
+            found = []
+        if found and not vectors.usable(found, 1):
+            logger.warning("the embedding of a query is unusable; lexical ranking only")
+            found = []
+        if found:
+            query_vector = found[0]
             lexical_weight = 1.0 - VECTOR_WEIGHT
             scores = {key: value * lexical_weight for key, value in scores.items()}
             for chunk_id, similarity in vectors.vector_index.search(query_vector, limit * 4):

@@ -19,6 +19,24 @@ def to_bytes(vector: Sequence[float]) -> bytes:
     return (array / norm if norm else array).tobytes()
 
 
+def usable(vectors: Sequence[object], count: int) -> bool:
+    """Whether an embedding endpoint's answer is ``count`` vectors of one length, each made of
+    finite numbers and not all zero (an endpoint may send NaN, ``1e400``, strings or nothing)."""
+    if len(vectors) != count:
+        return False
+    size = None
+    for vector in vectors:
+        if not isinstance(vector, list) or not vector or size not in (None, len(vector)):
+            return False
+        size = len(vector)
+        if not all(type(x) in (int, float) for x in vector):
+            return False
+        array = np.asarray(vector, dtype=np.float64)
+        if not np.isfinite(array).all() or not array.any():
+            return False
+    return True
+
+
 class VectorIndex(ABC):
     """Nearest chunks to a query vector, by cosine similarity."""
 

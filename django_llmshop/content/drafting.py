@@ -1,0 +1,77 @@
+"""Preparing a draft for the model and checking its text: the prompt, and the fact check.
+
+Kept apart from :mod:`.generation` (which runs the calls and stores the drafts) so that a
+reviewer's edit can be checked again without loading the batch machinery.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.models.functions import Length
+
+from django_llmshop.adapters import ProductFacts, get_adapter
+from django_llmshop.content.factcheck import Facts, check_text
+from django_llmshop.content.models import Draft, Kind
+from django_llmshop.content.prompts import Prompt, product_prompt
+
+
+def few_shot_examples(product: models.Model, limit: int = 2) -> list[str]:
+    """The shop's longest existing descriptions of other products, as examples of its style."""
+    adapter = get_adapter()
+    field = adapter.field_name("description")
+    if not field:
+        return []
+    queryset = (
+        adapter.product_model()
+        ._default_manager.exclude(pk=product.pk)
+        .annotate(_length=Length(field))
+        .filter(_length__gte=200)
+        .order_by("-_length")
+        .values_list(field, flat=True)[:limit]
+    )
+    return [str(text)[:1200] for text in queryset]
+
+
+def _facts_for_check(facts: ProductFacts, extra_texts: list[str]) -> Facts:
+    return Facts.from_product(
+        name=facts.name,
+        category=facts.category,
+        price=facts.price,
+        currency=facts.currency,
+        attributes=facts.attributes,
+        texts=[t for t in [facts.description, *extra_texts] if t],
+    )
+
+
+def build_prompt(draft: Draft, product: models.Model, options: dict[str, Any]) -> Prompt:
+    adapter = get_adapter()
+    facts = adapter.product_facts(product)
+    examples = few_shot_examples(product) if options.get("few_shot") else []
+    current = adapter.get_text(product, "description") if draft.kind == Kind.DESCRIPTION else ""
+    return product_prompt(
+        draft.kind,
+        facts,
+        language=draft.language,
+        options=options,
+        variant=draft.variant,
+        note=draft.note,
+        current=current,
+        examples=examples,
+    )
+
+
+def recheck_findings(
+    draft: Draft, options: dict[str, Any] | None = None, product: models.Model | None = None
+) -> None:
+    """Run the fact check on the draft's current text (again, after a reviewer's edit)."""
+    if draft.kind == Kind.REVIEW_SUMMARY:
+        return
+    product = product if product is not None else draft.product
+    if product is None:
+        return
+    options = options if options is not None else (draft.job.options if draft.job else {})
+    promotion = str(options.get("promotion", "")).strip()
+    facts = _facts_for_check(get_adapter().product_facts(product), [promotion] if promotion else [])
+    draft.findings = [f.to_dict() for f in check_text(draft.text, facts, language=draft.language)]
