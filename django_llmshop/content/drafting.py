@@ -6,15 +6,18 @@ reviewer's edit can be checked again without loading the batch machinery.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import models
 from django.db.models.functions import Length
 
 from django_llmshop.adapters import ProductFacts, get_adapter
-from django_llmshop.content.factcheck import Facts, check_text
+from django_llmshop.content.factcheck import Facts
+from django_llmshop.content.factcheck.quality import check_draft, retry_note
+from django_llmshop.content.factcheck.words import english_words
 from django_llmshop.content.models import Draft, Kind
-from django_llmshop.content.prompts import Prompt, product_prompt
+from django_llmshop.content.prompts import Prompt, product_prompt, target_words, text_of
 
 
 def few_shot_examples(product: models.Model, limit: int = 2) -> list[str]:
@@ -65,13 +68,35 @@ def build_prompt(draft: Draft, product: models.Model, options: dict[str, Any]) -
 def recheck_findings(
     draft: Draft, options: dict[str, Any] | None = None, product: models.Model | None = None
 ) -> None:
-    """Run the fact check on the draft's current text (again, after a reviewer's edit)."""
+    """Run the fact check and the quality gate on the draft's text (again, after an edit)."""
     if draft.kind == Kind.REVIEW_SUMMARY:
         return
     product = product if product is not None else draft.product
     if product is None:
         return
     options = options if options is not None else (draft.job.options if draft.job else {})
+    facts, words = _check_facts(product, options), target_words(draft.kind, options)
+    found = check_draft(draft.text, facts, draft.language, words)
+    draft.findings = [f.to_dict() for f in found]
+
+
+def _check_facts(product: models.Model, options: dict[str, Any]) -> Facts:
     promotion = str(options.get("promotion", "")).strip()
-    facts = _facts_for_check(get_adapter().product_facts(product), [promotion] if promotion else [])
-    draft.findings = [f.to_dict() for f in check_text(draft.text, facts, language=draft.language)]
+    return _facts_for_check(get_adapter().product_facts(product), [promotion] if promotion else [])
+
+
+def quality_gate(
+    draft: Draft, product: models.Model, options: dict[str, Any]
+) -> Callable[[dict[str, Any]], str]:
+    """What to tell the model when a reply fails the quality gate ("" when it passes).
+
+    The record is read now, in a database thread; the returned check runs in the event loop.
+    """
+    facts, words = _check_facts(product, options), target_words(draft.kind, options)
+    english_words()  # the vocabulary loads once per process (~1 s): here, not in the loop
+
+    def note(parsed: dict[str, Any]) -> str:
+        text = text_of(draft.kind, parsed, options)
+        return retry_note(check_draft(text, facts, draft.language, words))
+
+    return note

@@ -22,9 +22,10 @@ from django.utils import timezone
 
 from django_llmshop.adapters import get_adapter
 from django_llmshop.batch import run_batch
-from django_llmshop.content.drafting import build_prompt, recheck_findings
+from django_llmshop.content.drafting import build_prompt, quality_gate, recheck_findings
+from django_llmshop.content.factcheck.quality import failure_reason
 from django_llmshop.content.models import Draft, GenerationJob, Kind
-from django_llmshop.content.prompts import text_of
+from django_llmshop.content.prompts import Prompt, text_of
 from django_llmshop.content.summaries import MAX_REVIEWS, summarize_reviews
 from django_llmshop.gateway import AsyncPurposeLLM
 from django_llmshop.llm import BudgetExceededError, LLMError, LLMResponseError
@@ -86,8 +87,9 @@ def finish_draft(
     roles = draft.target_roles
     draft.source_texts = {role: adapter.get_text(product, role) for role in roles}
     draft.source_fingerprint = adapter.texts_fingerprint(product, roles)
-    draft.status = Draft.Status.READY
-    draft.error = ""
+    # A reply still failing the quality gate after its second try is kept to be seen, failed.
+    draft.error = failure_reason(draft.findings)
+    draft.status = Draft.Status.FAILED if draft.error else Draft.Status.READY
     draft.save()
     return draft
 
@@ -154,8 +156,9 @@ def prepare(draft: Draft, options: dict[str, Any]) -> tuple[models.Model, Task] 
 
         return product, summary
     prompt = build_prompt(draft, product, options)
+    gate = quality_gate(draft, product, options)
 
-    async def copy(llm: AsyncPurposeLLM) -> dict[str, Any]:
+    async def ask(llm: AsyncPurposeLLM, prompt: Prompt) -> dict[str, Any]:
         result = await llm.achat(
             prompt.messages,
             obj=product,
@@ -165,6 +168,16 @@ def prepare(draft: Draft, options: dict[str, Any]) -> tuple[models.Model, Task] 
         if not isinstance(result.parsed, dict):
             raise LLMResponseError("the reply is not a JSON object")
         return result.parsed
+
+    async def copy(llm: AsyncPurposeLLM) -> dict[str, Any]:
+        parsed = await ask(llm, prompt)
+        note = gate(parsed)
+        if note:  # failed the quality gate: once more, told what was wrong
+            try:
+                parsed = await ask(llm, prompt.with_note(note))
+            except LLMError as exc:  # the first reply stays, to fail with the gate's reason
+                logger.warning("Draft %s: the second try failed: %s", draft.pk, exc)
+        return parsed
 
     return product, copy
 

@@ -36,7 +36,9 @@ CHANNELS = ("product_page", "search_ad", "email", "social")
 #: Prose as llama.cpp's grammar may write it: no quotes, backslashes (so no escapes), line
 #: breaks, brackets, braces, angle brackets, asterisks, backticks, pipes or hashes, which in a
 #: small model's copy are pieces of the JSON or markdown it was shown, never product text.
-PROSE_PATTERN = r'^[^"\\{}\[\]<>*`|#\n\r\t]*$'
+PROSE_CHARACTERS = r'[^"\\{}\[\]<>*`|#\n\r\t]'
+#: Longer limits stay out of the grammar (llama.cpp nests one rule per optional character).
+GRAMMAR_MAX_LENGTH = 300
 
 
 def _string(max_length: int | None = None, min_length: int = 1) -> dict[str, Any]:
@@ -100,14 +102,18 @@ class Prompt:
 
 
 def prose_only(schema: dict[str, Any]) -> dict[str, Any]:
-    """The schema with every string limited to prose characters (``PROSE_PATTERN``).
+    """The schema with every string limited to prose characters (``PROSE_CHARACTERS``), and
+    to its lengths, as a pattern.
 
-    Only for llama.cpp's schema form, which the server compiles into a grammar: the model then
-    cannot write a bracket or a quote into the copy at all. Hosted JSON-schema modes are left
-    with the plain schema, as some of them refuse a ``pattern``.
+    Only for llama.cpp's schema form, which the server compiles into a grammar (minLength and
+    maxLength are not part of it otherwise): the model then cannot write a bracket or a quote
+    into the copy at all, nor an empty description. Hosted JSON-schema modes are left with the
+    plain schema, as some of them refuse a ``pattern``.
     """
     if schema.get("type") == "string":
-        return {**schema, "pattern": PROSE_PATTERN}
+        low, high = int(schema.get("minLength", 0)), schema.get("maxLength")
+        count = f"{{{low},{high}}}" if high and high <= GRAMMAR_MAX_LENGTH else f"{{{low},}}"
+        return {**schema, "pattern": f"^{PROSE_CHARACTERS}{count}$"}
     out = dict(schema)
     if "properties" in schema:
         out["properties"] = {k: prose_only(v) for k, v in schema["properties"].items()}

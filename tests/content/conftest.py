@@ -70,6 +70,10 @@ def copywriter(request):
         body = {"post": f"The {product}: stainless steel, 750 ml."}
     else:
         body = {"headline": "Meet your new bottle", "body": "Stainless steel, 750 ml."}
+    if "Simplified Chinese" in request.json["messages"][0]["content"]:
+        # It writes in the language asked for, as the quality gate fails any other.
+        chinese = "不锈钢水杯，容量750毫升。"
+        body = {k: chinese if isinstance(v, str) else v for k, v in body.items()}
     return Reply.text(json.dumps(body))
 
 

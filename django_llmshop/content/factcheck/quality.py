@@ -190,7 +190,7 @@ def retry_note(findings: Iterable[Finding | Mapping[str, Any]]) -> str:
 
 
 def failure_reason(findings: Iterable[Finding | Mapping[str, Any]]) -> str:
-    """Why a draft failed the gate, for the shop's staff."""
+    """Why a draft failed the gate (after its second try), for the shop's staff."""
     failed = blocking(findings)
     labels = {
         "debris": "prompt or format debris",
@@ -205,4 +205,4 @@ def failure_reason(findings: Iterable[Finding | Mapping[str, Any]]) -> str:
     ]
     if not parts:
         return ""
-    return "Failed the quality check, also when generated again: " + "; ".join(parts) + "."
+    return "Failed the quality check: " + "; ".join(parts) + "."
