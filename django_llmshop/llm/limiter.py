@@ -53,15 +53,19 @@ class SharedLimits:
 
 
 class Lease:
-    """One admitted request: its slot (if concurrency is limited) and its window bucket."""
+    """One admitted request: its slot (if concurrency is limited) and its window bucket.
 
-    __slots__ = ("holder", "renewed", "second", "tokens")
+    ``passes`` counts the further calls of the same process that the slot served in turn.
+    """
+
+    __slots__ = ("holder", "passes", "renewed", "second", "tokens")
 
     def __init__(self, holder: str, second: int, tokens: int) -> None:
         self.holder = holder
         self.second = second
         self.tokens = tokens
         self.renewed = time.monotonic()
+        self.passes = 0
 
 
 class SharedLimiter:
@@ -132,6 +136,15 @@ class SharedLimiter:
         """Whether a wake-up alone admits: the slot was handed over, and no window applies."""
         limits = self.limits
         return bool(woken) and not (limits.requests_per_minute or limits.tokens_per_minute)
+
+    @property
+    def passes_locally(self) -> bool:
+        """Whether a slot may pass from call to call inside a process: only when concurrency is
+        the one limit (a call that skips the script would skip the per-minute windows)."""
+        limits = self.limits
+        return bool(limits.concurrency) and not (
+            limits.requests_per_minute or limits.tokens_per_minute
+        )
 
     def _due(self, lease: Lease) -> bool:
         return bool(self.limits.concurrency) and (
