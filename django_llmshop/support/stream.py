@@ -120,7 +120,9 @@ def stream_message(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     if not owns(request, message.conversation):
         raise Http404
     raw_after = request.headers.get("Last-Event-ID") or request.GET.get("after") or "0"
-    after = int(raw_after) if raw_after.isdigit() else 0
+    # isdigit() alone lets "²" and 5,000-digit numbers through to int(), which refuses both.
+    valid = raw_after.isascii() and raw_after.isdigit() and len(raw_after) <= 18
+    after = int(raw_after) if valid else 0
     if isinstance(request, ASGIRequest):
         response = StreamingHttpResponse(
             async_events(message.pk, after), content_type="text/event-stream"

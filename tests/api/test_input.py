@@ -86,3 +86,13 @@ def test_a_nul_in_a_handoff_reason_is_a_400(rows):
     response = client.post(url, {"reason": "x" * 5000}, content_type="application/json")
     assert response.status_code == 201
     assert len(rows.conversation.handoffs.get().reason) <= 1000
+
+
+@pytest.mark.parametrize("after", ["%C2%B2", "9" * 5000, "%00", "-1"])
+def test_a_stream_resumed_from_a_bad_event_id_starts_at_the_beginning(rows, after):
+    client = client_as("shopper", rows)  # the reply failed: its stream ends at once
+    response = client.get(f"{API}/chat/messages/{rows.message.pk}/stream/?after={after}")
+    assert response.status_code == 200
+    headers = {"Last-Event-ID": after.replace("%C2%B2", "²").replace("%00", "0")}
+    response = client.get(f"{API}/chat/messages/{rows.message.pk}/stream/", headers=headers)
+    assert response.status_code == 200

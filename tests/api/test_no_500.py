@@ -26,11 +26,12 @@ ROLES = ("anonymous", "shopper", "staff")
 PLACEHOLDER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>\w+)>")
 NASTY = [
     "\x00", "a\x00b", "\ud800", "x\udfffy", "💥", "\u202e", "' OR 1=1 --", "9" * 30, "-1",
-    "1e999", "NaN", "Infinity", "", " ", "%00", "<script>", "a" * 5000, "0x10", "٣",
+    "1e999", "NaN", "Infinity", "", " ", "%00", "<script>", "a" * 5000, "0x10", "٣", "²",
+    "9" * 5000,
 ]  # fmt: skip
 KEYS = [
     "content", "product_id", "type", "kind", "product_ids", "options", "value", "reason",
-    "confirm_findings", "limit", "job", "status", "polled", "id",
+    "confirm_findings", "limit", "job", "status", "polled", "id", "after",
 ]  # fmt: skip
 CONTENT_TYPES = [
     "application/json",
@@ -166,6 +167,11 @@ def test_the_routes_are_found():
     assert len(names) >= 18
 
 
+FIXED_QUERIES = [
+    "?product_id=%00&limit=%00&job=1%00&after=%00",
+    "?product_id=x&limit=1e999&job=%D9%A3&after=%C2%B2&polled=%FF",
+    "?after=" + "9" * 5000 + "&job=" + "9" * 30,
+]
 FIXED_BODIES = [
     ('{"content": "a\\u0000b", "product_id": "\\ud800", "reason": "x"}', "application/json"),
     ("[" * 50_000 + "]" * 50_000, "application/json"),
@@ -181,16 +187,17 @@ def test_every_route_survives_the_known_attacks(clients, rows, route, converters
             return ident if isinstance(converters.get(match["name"]), IntConverter) else "%00"
 
         path = PLACEHOLDER.sub(value, "/" + route)
+        requests = [("GET", query, "", "application/json") for query in FIXED_QUERIES]
+        requests += [("POST", "", body, content_type) for body, content_type in FIXED_BODIES]
         for who in ROLES:
-            for body, content_type in FIXED_BODIES:
-                for method, query in (("GET", "?product_id=%00&limit=%00&job=1%00"), ("POST", "")):
-                    request = {
-                        "method": method,
-                        "path": path + query,
-                        "body": body,
-                        "content_type": content_type,
-                    }
-                    assert send(clients, request, who) < 500, (who, request)
+            for method, query, body, content_type in requests:
+                request = {
+                    "method": method,
+                    "path": path + query,
+                    "body": body,
+                    "content_type": content_type,
+                }
+                assert send(clients, request, who) < 500, (who, request)
 
 
 @pytest.mark.parametrize(("route", "converters"), ROUTES, ids=[r for r, _ in ROUTES])
