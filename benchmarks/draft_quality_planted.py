@@ -111,8 +111,10 @@ def shop_texts() -> list[RealText]:
 
 
 def book_texts(folder: Path) -> list[RealText]:
+    """The books with a blurb, each once (a few are listed in two of the files)."""
     from benchmarks.factcheck_books import load_books
 
+    books = {b.isbn: b for b in load_books(folder) if b.blurb.strip()}
     return [
         RealText(
             f"book {b.isbn}",
@@ -124,8 +126,7 @@ def book_texts(folder: Path) -> list[RealText]:
                 "attributes": {"isbn": b.isbn},
             },
         )
-        for b in load_books(folder)
-        if b.blurb.strip()
+        for b in books.values()
     ]
 
 
