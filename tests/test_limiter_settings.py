@@ -72,3 +72,28 @@ def test_bad_shared_limit_settings_are_reported(
     endpoint_settings(settings, **keys)
     settings.LLMSHOP = {**settings.LLMSHOP, **top}
     assert expected in {message.id for message in check_settings()}
+
+
+@pytest.mark.django_db
+def test_the_gateway_waits_for_the_shared_slot_and_logs_a_busy_endpoint(
+    llm_settings, settings, redis_url
+) -> None:  # type: ignore[no-untyped-def]
+    from django_llmshop.gateway import llm_for
+    from django_llmshop.llm import EndpointBusyError
+    from django_llmshop.llm.limiter import SharedLimiter
+    from django_llmshop.models import LLMCall
+
+    endpoint_settings(settings, TIMEOUT=0.5, SHARED_MAX_CONCURRENCY=1)
+    settings.LLMSHOP = {**settings.LLMSHOP, "LIMITER_REDIS_URL": redis_url}
+    other_host = SharedLimiter(redis_url, SharedLimits("default", concurrency=1))
+    lease = other_host.acquire(0, timeout=5)
+    assert lease is not None
+    try:
+        with pytest.raises(EndpointBusyError):
+            llm_for("support").chat([{"role": "user", "content": "Hi"}])
+    finally:
+        other_host.release(lease)
+    assert llm_settings.requests == []
+    assert LLMCall.objects.get().error_class == "EndpointBusyError"
+    assert llm_for("support").chat([{"role": "user", "content": "Hi"}]).text
+    assert len(llm_settings.requests) == 1
