@@ -4,6 +4,8 @@ Everything that differs between machines comes from the environment, and every d
 without a server: SQLite in ``var/``, Celery over kombu's filesystem transport, an in-process
 cache and the bundled local model server at 127.0.0.1:8080. Point ``LLMSHOP_BASE_URL`` /
 ``LLMSHOP_API_KEY`` / ``LLMSHOP_MODEL`` at any OpenAI-compatible server to use another model.
+DEBUG is off unless ``DJANGO_DEBUG=1`` (``./scripts/demo`` sets it); with DEBUG off the shop
+needs a real ``DJANGO_SECRET_KEY``. ``settings_production`` adds what a public server needs.
 """
 
 import os
