@@ -156,3 +156,21 @@ def test_a_real_worker_sweeps_when_it_starts(request, transactional_db):
     request.getfixturevalue("celery_worker_process")  # started only now
     wait_for(lambda: Message.objects.get(pk=reply.pk).status == Message.Status.FAILED, 30)
     assert Message.objects.get(pk=fresh.pk).status == Message.Status.STREAMING
+
+
+def test_the_retry_endpoint_takes_a_swept_reply(
+    db, client, llm_settings, django_capture_on_commit_callbacks
+):
+    from tests.support.conftest import API, start_chat
+
+    llm_settings.add(Reply.text("Yes, it is stainless steel."))
+    conversation = Conversation.objects.get(pk=start_chat(client))
+    reply = stuck_reply(conversation, Message.Status.STREAMING)
+    retry = f"{API}/messages/{reply.pk}/retry/"
+    assert client.post(retry).status_code == 409  # still streaming: nothing to retry yet
+    assert sweep_replies() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(retry)
+    assert response.status_code == 202
+    answer = client.get(f"{API}/messages/{reply.pk}/").json()
+    assert (answer["status"], answer["content"]) == ("done", "Yes, it is stainless steel.")
