@@ -83,6 +83,12 @@ json_bodies = st.one_of(
 form_bodies = st.dictionaries(st.sampled_from(KEYS) | texts, texts, max_size=5).map(
     lambda data: urlencode(data, errors="surrogatepass")
 )
+# Header values as a WSGI server gives them: bytes read as latin-1.
+header_values = st.one_of(
+    st.text(st.characters(max_codepoint=255), max_size=60),
+    st.sampled_from(["1.2.3.4, 10.0.0.1", "::1", "999.1.1.1", "²", "9" * 5000, "true"]),
+)
+HEADERS = ["HTTP_X_FORWARDED_FOR", "HTTP_LAST_EVENT_ID", "HTTP_HX_REQUEST", "HTTP_ACCEPT"]
 nested_bodies = st.sampled_from([10, 1000, 50_000]).map(lambda n: "[" * n + "]" * n)
 
 
@@ -120,6 +126,7 @@ def hostile_requests(
         )
     )
     return {
+        "headers": draw(st.dictionaries(st.sampled_from(HEADERS), header_values, max_size=3)),
         "method": draw(st.sampled_from(["GET", "GET", "POST", "POST", "POST", "PUT", "DELETE"])),
         "path": f"{path}?{urlencode(query, errors='surrogatepass')}" if query else path,
         "body": body,
@@ -133,7 +140,11 @@ def send(clients: dict[str, Client], request: dict[str, Any], who: str) -> int:
         body = body.encode("utf-8", "surrogatepass")
     with transaction.atomic():
         response = clients[who].generic(
-            request["method"], request["path"], body, content_type=request["content_type"]
+            request["method"],
+            request["path"],
+            body,
+            content_type=request["content_type"],
+            **request.get("headers", {}),
         )
         transaction.set_rollback(True)
     return int(response.status_code)
@@ -154,6 +165,7 @@ def clients(rows: Rows, settings: Any) -> dict[str, Client]:
     settings.LLMSHOP = {
         **settings.LLMSHOP,
         **dict.fromkeys(LIMITS, 10**6),
+        "TRUSTED_PROXIES": ["127.0.0.0/8"],  # the test client's address: X-Forwarded-For is read
     }
     return {who: client_as(who, rows) for who in ROLES}
 
