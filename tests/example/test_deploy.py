@@ -158,6 +158,53 @@ def test_the_proxy_header_is_trusted_only_when_told(tmp_path: Path) -> None:
     assert values["proxy_header"] == ["HTTP_X_FORWARDED_PROTO", "https"]
 
 
+#: Requests to the production settings behind a TLS proxy, with Django's test client.
+PRODUCTION_REQUESTS = """
+import json
+from django.core.management import call_command
+from django.test import Client
+call_command("migrate", verbosity=0)
+client = Client(HTTP_HOST="shop.example.com")
+plain = client.get("/pages/")
+https = client.get("/pages/", HTTP_X_FORWARDED_PROTO="https")
+client.post("/llmshop/api/chat/conversations/", HTTP_X_FORWARDED_PROTO="https")
+print(json.dumps({
+    "plain": [plain.status_code, plain.headers.get("Location")],
+    "https": [https.status_code, dict(https.headers)],
+    "cookies": {
+        name: [bool(c["secure"]), bool(c["httponly"]), c["samesite"]]
+        for name, c in client.cookies.items()
+    },
+}))
+"""
+
+
+@pytest.mark.slow
+def test_behind_the_proxy_the_headers_and_cookies_are_sent(tmp_path: Path) -> None:
+    result = manage(
+        "shell",
+        "-c",
+        PRODUCTION_REQUESTS,
+        tmp_path=tmp_path,
+        DJANGO_SETTINGS_MODULE=PRODUCTION,
+        DJANGO_SECRET_KEY=get_random_secret_key(),
+        DJANGO_ALLOWED_HOSTS="shop.example.com",
+        DJANGO_BEHIND_TLS_PROXY="1",
+    )
+    assert result.returncode == 0, result.stderr
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["plain"] == [301, "https://shop.example.com/pages/"]
+    status, headers = seen["https"]
+    assert status == 200
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert headers["Content-Security-Policy"].startswith("default-src 'self'; script-src 'self'")
+    assert headers["X-Frame-Options"] == "DENY"
+    assert seen["cookies"] == {
+        "csrftoken": [True, True, "Lax"],
+        "sessionid": [True, True, "Lax"],
+    }
+
+
 # --- the Content-Security-Policy --------------------------------------------------------------
 
 
