@@ -8,6 +8,7 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from django.urls import reverse
 
 from django_llmshop.content.factcheck import Facts
 from django_llmshop.content.factcheck.quality import (
@@ -239,6 +240,18 @@ def test_a_draft_that_fails_twice_is_failed_with_the_reason(
     assert (job.done, job.failed) == (0, 1)
     with pytest.raises(Exception, match="ready for review"):
         publish_draft(draft, admin_user, confirm_findings=True)
+
+
+def test_staff_see_why_a_draft_failed(
+    catalog, llm_settings, admin_client, django_capture_on_commit_callbacks
+):
+    llm_settings.responder, _ = scripted(DEBRIS)
+    draft = run_description(catalog[:1], django_capture_on_commit_callbacks).drafts.get()
+    page = admin_client.get(reverse("admin:llmshop_content_draft_change", args=[draft.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200 and 'data-status="failed"' in html
+    assert "Failed the quality check: prompt or format debris" in html
+    assert "The items in this JSON" in html  # the text and its highlighted debris are shown
 
 
 def test_a_draft_that_passes_on_the_second_try_is_ready(
