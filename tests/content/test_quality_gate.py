@@ -90,6 +90,8 @@ def test_debris_in_chinese(text):
 def test_no_debris_in_clean_text_or_in_the_products_own_name():
     assert not [k for k in kinds(CLEAN_EN) if k[0] == "debris"]
     assert not [k for k in kinds(CLEAN_ZH, BOTTLE_ZH, "zh") if k[0] == "debris"]
+    prose = "Thanks to the prompt delivery [sic], it arrives in #1 condition: 50% off today."
+    assert not [k for k in kinds(prose) if k[0] == "debris"]
     book = Facts.from_product(name="JSON Object Design [2nd edition]")
     text = "JSON Object Design [2nd edition] explains how JSON object models grow."
     assert not [k for k in kinds(text, book) if k[0] == "debris"]
