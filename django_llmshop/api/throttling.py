@@ -12,6 +12,7 @@ first, so a view that also calls a service which counts (``post_message``) is no
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Iterable
 from typing import Any
 
@@ -23,6 +24,21 @@ from django_llmshop.conf import llmshop_settings
 
 #: Request attribute holding the throttles a request was already counted against.
 COUNTED = "_llmshop_throttles_counted"
+
+
+def ip_ident(request: Any) -> str:
+    """The client's address; for IPv6 its /64 network, which one customer line usually gets
+    whole, so that walking through the addresses of one's own network does not reset a limit."""
+    address = client_ip(request)
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return f"ip:{address}"
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:  # ::ffff:192.0.2.1 is that IPv4 address
+            return f"ip:{parsed.ipv4_mapped}"
+        return f"ip:{ipaddress.ip_network(f'{parsed}/64', strict=False)}"
+    return f"ip:{parsed}"
 
 
 def shopper_ident(request: Any) -> str | None:
@@ -68,7 +84,7 @@ class LimitThrottle(SimpleRateThrottle):
         return int(number), max(int(seconds), 1)
 
     def get_cache_key(self, request: Any, view: Any) -> str | None:
-        ident = shopper_ident(request) if self.per == "shopper" else f"ip:{client_ip(request)}"
+        ident = shopper_ident(request) if self.per == "shopper" else ip_ident(request)
         if ident is None:
             return None
         return self.cache_format % {"scope": self.scope, "ident": ident}

@@ -129,3 +129,10 @@ def test_a_forged_forwarded_for_from_an_untrusted_client_changes_nothing(db, set
         for n in range(3)
     ]
     assert behind == [201, 201, 429]
+
+
+def test_ipv6_shoppers_are_limited_per_network(db, settings):
+    settings.LLMSHOP = {**settings.LLMSHOP, "CHAT_CONVERSATION_RATE_LIMIT_PER_IP": 2}
+    same_network = ["2001:db8:1:2::1", "2001:db8:1:2::ffff", "2001:db8:1:2:abcd::9"]
+    assert [start(Client(REMOTE_ADDR=a)).status_code for a in same_network] == [201, 201, 429]
+    assert start(Client(REMOTE_ADDR="2001:db8:1:3::1")).status_code == 201
