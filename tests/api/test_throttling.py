@@ -136,3 +136,12 @@ def test_ipv6_shoppers_are_limited_per_network(db, settings):
     same_network = ["2001:db8:1:2::1", "2001:db8:1:2::ffff", "2001:db8:1:2:abcd::9"]
     assert [start(Client(REMOTE_ADDR=a)).status_code for a in same_network] == [201, 201, 429]
     assert start(Client(REMOTE_ADDR="2001:db8:1:3::1")).status_code == 201
+
+
+def test_the_refusal_speaks_the_shoppers_language(db, settings):
+    settings.LLMSHOP = {**settings.LLMSHOP, "CHAT_CONVERSATION_RATE_LIMIT_PER_SESSION": 1}
+    client = Client(headers={"Accept-Language": "zh-hans"})
+    assert start(client).status_code == 201
+    refused = start(client)
+    assert_rate_limited(refused)
+    assert refused.json()["detail"] == "新建对话过于频繁，请稍候再试。"
