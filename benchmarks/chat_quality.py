@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import signal
 import socket
 import sys
 import tempfile
@@ -90,7 +91,9 @@ def ask(question: Question, users: dict[str, Any], timer: Timer) -> dict[str, An
     user = users.get(question.user) if question.user else None
     conversation = Conversation.objects.create(user=user, language=question.language)
     Message.objects.create(conversation=conversation, role=Message.Role.USER, content=question.text)
-    reply = Message.objects.create(conversation=conversation, role=Message.Role.ASSISTANT)
+    reply = Message.objects.create(
+        conversation=conversation, role=Message.Role.ASSISTANT, status=Message.Status.PENDING
+    )
     timer.first = None
     started = time.perf_counter()
     generate_reply(reply.pk)
@@ -145,6 +148,8 @@ def by_kind(results: list[dict[str, Any]]) -> str:
 
 
 def main() -> None:
+    # A SIGTERM (a timeout) unwinds like Ctrl-C, so the local model server is stopped too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
         "--base-url", help="an OpenAI-compatible endpoint instead of the local model"
@@ -152,10 +157,13 @@ def main() -> None:
     parser.add_argument("--model", default="smollm2-135m")
     parser.add_argument("--fake", action="store_true", help="the package's fake endpoint")
     parser.add_argument("--arms", default="plan,alone")
+    parser.add_argument("--kinds", default="", help="only these kinds, e.g. policy,order")
     parser.add_argument("--limit", type=int, default=0, help="ask only the first N questions")
     parser.add_argument("--show-wrong", action="store_true", help="print every wrong reply")
+    parser.add_argument("--verbose", action="store_true", help="print each question as it ends")
     args = parser.parse_args()
-    questions = QUESTIONS[: args.limit] if args.limit else QUESTIONS
+    questions = [q for q in QUESTIONS if not args.kinds or q.kind in args.kinds.split(",")]
+    questions = questions[: args.limit] if args.limit else questions
 
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
@@ -200,13 +208,19 @@ def main() -> None:
             }
             with override_settings(LLMSHOP=conf):
                 started = time.perf_counter()
-                results = [ask(question, users, timer) for question in questions]
+                results = []
+                for question in questions:
+                    results.append(ask(question, users, timer))
+                    if args.verbose:
+                        r = results[-1]
+                        mark = "ok" if r["right"] else "x "
+                        print(f"  {mark} {r['total']:6.2f} s  {question.text}", flush=True)
             print(summary(arm, results), f" ({time.perf_counter() - started:.0f} s)")
             print("       by kind:", by_kind(results))
             if args.show_wrong:
                 for r in results:
                     if not r["right"]:
-                        text = re.sub(r"\s+", " ", r["text"])[:200]
+                        text = re.sub(r"\s+", " ", r["text"])[:400]
                         print(
                             f"   x [{r['question'].kind}] {r['question'].text!r} -> {text!r}"
                             f" missing={r['missing']} forbidden={r['forbidden']}"

@@ -12,37 +12,22 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from django_llmshop.adapters import get_adapter
-from django_llmshop.support import catalog, retrieval
+from django_llmshop.conf import llmshop_settings
+from django_llmshop.support import catalog, prompts, retrieval
 from django_llmshop.support.handoffs import request_handoff
-from django_llmshop.support.intents import Intent, asks_for_person, classify
+from django_llmshop.support.intents import Intent, asks_for_person, classify, has_policy_words
 from django_llmshop.support.orders import order_answer
-from django_llmshop.support.products import product_answer
+from django_llmshop.support.passages import best_passages, policy_answer
+from django_llmshop.support.products import asks_about, product_answer
 from django_llmshop.support.retrieval.text import terms
-from django_llmshop.support.tools import ChatContext, add_passages
+from django_llmshop.support.tools import ChatContext
+from django_llmshop.support.wording import question_terms, search_text
 
-# Chinese topic words and the English words the help pages use for them, so that a question in
-# Chinese finds the passage of an English help page.
-ZH_TOPICS = {
-    "退货": "return", "退款": "refund", "换货": "exchange", "运费": "shipping cost",
-    "配送": "shipping delivery", "发货": "ship dispatch", "快递": "shipping carrier",
-    "保修": "warranty", "质保": "warranty", "付款": "payment", "支付": "payment pay",
-    "发票": "invoice", "隐私": "privacy data", "礼品包装": "gift wrapping", "包装": "wrapping",
-    "礼品卡": "gift card", "取消": "cancel", "政策": "policy", "海外": "outside international",
-    "国际": "international",
-    "关税": "duties import", "地址": "address", "多少天": "days", "几天": "days",
-    "洗碗机": "dishwasher", "动物": "animals tested", "蜡烛": "candle",
-}  # fmt: skip
-QUOTE_CHARS = 420  # a passage longer than this is condensed to its best sentences
-MAX_SENTENCES = 3
-_SENTENCE_RE = re.compile(r"(?<=[^\d\s][.!?])\s+(?=[A-Z*\"(\[])|(?<=[。！？])")
-_AMOUNT_QUESTION_RE = re.compile(
-    r"\bhow\s+(?:many|long|much|soon|fast|quickly)\b|\bwhen\b|多少|几|多久|多长", re.I
-)
-_DIGIT_RE = re.compile(r"\d")
-_BLOCK_START_RE = re.compile(r"[-*+|#>]|\d+[.)]\s")
+SMALL_TALK_TEMPLATE = "django_llmshop/support/prompts/small_talk.txt"
 
 
 @dataclass
@@ -54,26 +39,6 @@ class Plan:
     products: list[Any] = field(default_factory=list)
 
 
-def search_text(question: str) -> str:
-    """The question with English words added for the Chinese topic words it contains."""
-    extra = [english for word, english in ZH_TOPICS.items() if word in question]
-    return " ".join([question, *extra])
-
-
-# Words of small talk that say nothing about what a help passage should contain.
-CHAT_TERMS = frozenset(
-    terms(
-        "tell say know want need please help thank thanks hello hi hey nice good great like get "
-        "make give show something anything thing way much many lot ok okay sure yes just also "
-        "really very"
-    )
-)
-
-
-def question_terms(question: str) -> set[str]:
-    return {t for t in terms(search_text(question)) if t not in CHAT_TERMS}
-
-
 def coverage(question: str, hit: retrieval.Hit) -> float:
     """Share of the question's index terms that the passage (with its heading) contains."""
     wanted = question_terms(question)
@@ -81,21 +46,6 @@ def coverage(question: str, hit: retrieval.Hit) -> float:
         return 0.0
     found = set(terms(f"{hit.title} {hit.heading} {hit.text}"))
     return len(wanted & found) / len(wanted)
-
-
-def best_passages(question: str, hits: list[retrieval.Hit]) -> list[retrieval.Hit]:
-    """The hits re-ranked for quoting: a passage whose heading is what the question asks about
-    ("return policy" -> "Returns policy") goes before one that only mentions its words."""
-    wanted = question_terms(question)
-
-    def score(hit: retrieval.Hit) -> float:
-        heading = set(terms(hit.heading or hit.title))
-        if not wanted or not heading:
-            return hit.score
-        shared = len(wanted & heading)
-        return hit.score + 0.25 * shared / len(wanted) + 0.25 * shared / len(heading)
-
-    return sorted(hits, key=lambda hit: -score(hit))
 
 
 def plan(question: str) -> Plan:
@@ -109,85 +59,17 @@ def plan(question: str) -> Plan:
         product_match=bool(named),
     )
     products: list[Any] = []
+    intent = decided.intent
     if named:
         by_id = get_adapter().products_by_id(hit.product_id for hit in named)
         products = [by_id[hit.product_id] for hit in named if hit.product_id in by_id]
-    return Plan(decided.intent, question, decided.order_number, passages, products)
-
-
-def _lines(text: str) -> list[str]:
-    """The lines of a passage with hard-wrapped lines joined: a list item, a table row or a
-    paragraph each becomes one line."""
-    lines: list[str] = []
-    for raw in text.split("\n"):
-        line = raw.strip()
-        if not line:
-            lines.append("")
-        elif lines and lines[-1] and not _BLOCK_START_RE.match(line):
-            lines[-1] += " " + line
-        else:
-            lines.append(line)
-    return [line for line in lines if line and not set(line) <= set("|-: ")]
-
-
-def sentences(text: str) -> list[str]:
-    """The sentences of a passage; a list item or a table row stays one piece."""
-    pieces = []
-    for line in _lines(text):
-        pieces += [p.strip() for p in _SENTENCE_RE.split(line) if p.strip()]
-    return pieces
-
-
-def _asks_amount(question: str) -> bool:
-    return bool(_AMOUNT_QUESTION_RE.search(question))
-
-
-def condense(question: str, hits: list[retrieval.Hit]) -> list[tuple[int, str]]:
-    """The sentences of ``hits`` that answer ``question`` best, as (hit index, text) in order.
-
-    A passage whose heading is the question itself (an FAQ entry) is quoted whole."""
-    wanted = question_terms(question)
-    first = hits[0]
-    heading = set(terms(first.heading))
-    if wanted and len(wanted & heading) / len(wanted) >= 2 / 3 and len(first.text) <= QUOTE_CHARS:
-        return [(0, first.text.strip())]
-    amount = _asks_amount(question)
-    scored = []
-    for index, hit in enumerate(hits):
-        for position, sentence in enumerate(sentences(hit.text)):
-            score = float(len(wanted & set(terms(sentence))))
-            if amount and _DIGIT_RE.search(sentence):
-                score += 0.5
-            scored.append((-score, index, position, sentence))
-    scored.sort()
-    best = -scored[0][0] if scored else 0
-    chosen: list[tuple[int, int, str]] = []
-    size = 0
-    for negative, index, position, sentence in scored[:MAX_SENTENCES]:
-        if chosen and (-negative < best / 2 or size + len(sentence) > QUOTE_CHARS):
-            break
-        chosen.append((index, position, sentence))
-        size += len(sentence)
-    return [(index, sentence) for index, _position, sentence in sorted(chosen)]
-
-
-def policy_answer(ctx: ChatContext, plan: Plan) -> str:
-    if not plan.passages:
-        return _(
-            "I couldn't find that in our help pages. A person from our team can answer it: "
-            "just ask for a person."
-        )
-    hits = plan.passages[:3]
-    quoted = condense(plan.question, hits)
-    used = sorted({index for index, _text in quoted})
-    entries = add_passages(ctx, [hits[i] for i in used])
-    marker = {index: entry["source"] for index, entry in zip(used, entries, strict=True)}
-    pages = "; ".join(dict.fromkeys(hits[i].heading or hits[i].title for i in used))
-    lines = [_("From our %(page)s:") % {"page": pages}, ""]
-    for position, (index, text) in enumerate(quoted):
-        last_of_hit = position + 1 == len(quoted) or quoted[position + 1][0] != index
-        lines.append(f"{text} [{marker[index]}]" if last_of_hit else text)
-    return "\n".join(lines)
+        # Products whose record holds what is asked about ("warranty") go first; when none does
+        # and the question has a policy word, the help pages answer it.
+        products.sort(key=lambda product: not asks_about(question, product))
+        policy_instead = has_policy_words(question) and not asks_about(question, products[0])
+        if intent == Intent.PRODUCT and products and policy_instead:
+            intent = Intent.POLICY
+    return Plan(intent, question, decided.order_number, passages, products)
 
 
 def handoff_answer(ctx: ChatContext, plan: Plan) -> str:
@@ -206,10 +88,34 @@ def compose(ctx: ChatContext, plan: Plan) -> str | None:
     if plan.intent == Intent.ORDER:
         return order_answer(ctx, plan.order_number)
     if plan.intent == Intent.POLICY:
-        return policy_answer(ctx, plan)
+        return policy_answer(ctx, plan.question, plan.passages)
     if plan.intent == Intent.PRODUCT and plan.products:
         return product_answer(ctx, plan.products, plan.question)
     return None
+
+
+def context_for(message: Any) -> ChatContext:
+    """A reply's context: its conversation and, when logged in and active, its shopper."""
+    conversation = message.conversation
+    owner = conversation.user
+    return ChatContext(
+        conversation=conversation,
+        user=owner if owner is not None and owner.is_active else None,
+    )
+
+
+def small_talk_messages(question: str, language: str) -> list[dict[str, Any]]:
+    """A short prompt for what a small model may answer itself: greetings, thanks, chit-chat.
+    No facts go in, so none can be misquoted, and the first token comes quickly."""
+    system = render_to_string(
+        SMALL_TALK_TEMPLATE,
+        {
+            "shop_name": get_adapter().shop_name(),
+            "brand_voice": llmshop_settings.BRAND_VOICE,
+            "language_name": prompts.language_name(language),
+        },
+    ).strip()
+    return [{"role": "system", "content": system}, {"role": "user", "content": question}]
 
 
 def planned_reply(message: Any, question: str, *, small: bool) -> tuple[str, ChatContext] | None:
@@ -218,12 +124,7 @@ def planned_reply(message: Any, question: str, *, small: bool) -> tuple[str, Cha
     For a small model every question is routed; for a capable one only a request for a person
     is (the model's tools cover the rest).
     """
-    conversation = message.conversation
-    owner = conversation.user
-    ctx = ChatContext(
-        conversation=conversation,
-        user=owner if owner is not None and owner.is_active else None,
-    )
+    ctx = context_for(message)
     if small:
         planned = plan(question)
     elif asks_for_person(question):

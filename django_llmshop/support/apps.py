@@ -11,9 +11,13 @@ class SupportConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.core import checks
+
         from django_llmshop import sweeper
         from django_llmshop.support import receivers
+        from django_llmshop.support.checks import check_answer_plan
         from django_llmshop.support.endings import sweep_replies
 
         receivers.connect()
+        checks.register(check_answer_plan, "llmshop")
         sweeper.register("chat_replies", sweep_replies)

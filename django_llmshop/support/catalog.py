@@ -17,6 +17,7 @@ from typing import Any
 from django_llmshop.adapters import get_adapter
 from django_llmshop.conf import llmshop_settings, on_reload
 from django_llmshop.support.retrieval.text import terms
+from django_llmshop.support.wording import search_text
 
 K1 = 1.2
 B = 0.75
@@ -111,7 +112,7 @@ def clear() -> None:
 def search(query: str, limit: int = 5) -> list[ProductHit]:
     """Available products for ``query``, best first."""
     index = _current()
-    query_terms = set(terms(query))
+    query_terms = set(terms(search_text(query)))
     scores: dict[str, float] = defaultdict(float)
     total = len(index.lengths)
     average = index.average_length

@@ -38,14 +38,21 @@ _HANDOFF_EN = re.compile(
 )
 _HANDOFF_ZH = ("人工", "真人", "客服人员", "找客服", "转客服", "联系客服", "客服代表", "接线员")
 
-_ORDER_EN = re.compile(
-    r"\b(?:my|our)\s+(?:last\s+|latest\s+|recent\s+|new\s+)?(?:order|orders|package|parcel|"
-    r"shipment|delivery|purchase)\b"
-    r"|\bwhere(?:'s|\s+is|\s+are)\s+my\b"
-    r"|\btrack(?:ing)?\b.*\b(?:order|package|parcel)\b"
-    r"|\border\s+(?:status|number)\b"
-    r"|\bhas\s+(?:it|my\s+\w+)\s+(?:shipped|been\s+shipped|arrived)\b",
+# The shopper asks where an order is or what state it is in.
+_ORDER_STATUS_EN = re.compile(
+    r"\bwhere(?:'s|\s+is|\s+are)\s+my\b"
+    r"|\b(?:status|tracking)\b"
+    r"|\btrack\b.*\b(?:order|package|parcel)\b"
+    r"|\bhas\s+(?:it|my(?:\s+\w+){1,2})\s+(?:shipped|been\s+\w+|arrived)\b"
+    r"|\bwhen\s+will\s+my\b"
+    r"|\bmy\s+(?:last|latest|recent|newest)\s+(?:order|orders|package|parcel)\b"
+    r"|\bmy\s+orders\b",
     re.IGNORECASE,
+)
+# The shopper mentions their own order: a status question unless it asks about a policy
+# ("Can I cancel my order?").
+_ORDER_MINE_EN = re.compile(
+    r"\b(?:my|our)\s+(?:order|package|parcel|shipment|delivery|purchase)\b", re.IGNORECASE
 )
 _ORDER_ZH = (
     "我的订单",
@@ -83,7 +90,7 @@ _PRODUCT_ZH = (
 _POLICY_EN = re.compile(
     r"\b(?:return|returns|refund|refunds|exchange|shipping|ship|deliver|delivery\s+time|warranty|"
     r"guarantee|payment|pay|invoice|privacy|gift\s+wrap\w*|gift\s+card|cancel|policy|policies|"
-    r"international|customs|duties|address|discount\s+code|vat|tax)\b",
+    r"international|customs|duties|address|discount\s+code|vat|tax|lost|damaged|broken)\b",
     re.IGNORECASE,
 )
 _POLICY_ZH = (
@@ -146,10 +153,11 @@ def classify(
     if asks_for_person(text):
         return Classification(Intent.HANDOFF)
     number = order_number_in(text)
-    if number or _has(text, _ORDER_EN, _ORDER_ZH, Intent.ORDER):
+    policy_words = _has(text, _POLICY_EN, _POLICY_ZH, Intent.POLICY)
+    mine = bool(_ORDER_MINE_EN.search(text)) and not policy_words
+    if number or mine or _has(text, _ORDER_STATUS_EN, _ORDER_ZH, Intent.ORDER):
         return Classification(Intent.ORDER, number)
     product_words = _has(text, _PRODUCT_EN, _PRODUCT_ZH, Intent.PRODUCT)
-    policy_words = _has(text, _POLICY_EN, _POLICY_ZH, Intent.POLICY)
     if product_match and product_words:
         return Classification(Intent.PRODUCT)
     if policy_words or policy_score >= float(llmshop_settings.CHAT_POLICY_MIN_SCORE):
@@ -157,3 +165,7 @@ def classify(
     if product_match:
         return Classification(Intent.PRODUCT)
     return Classification(Intent.OTHER)
+
+
+def has_policy_words(text: str) -> bool:
+    return _has(text, _POLICY_EN, _POLICY_ZH, Intent.POLICY)

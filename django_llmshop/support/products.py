@@ -13,6 +13,8 @@ from django_llmshop.support.tools import ChatContext, product_entry
 
 CURRENCY_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "CNY": "¥", "JPY": "¥", "AUD": "A$"}
 MAX_ATTRIBUTES = 6
+UNIT_SUFFIXES = frozenset(["years", "months", "days", "hours", "minutes", "kg", "g", "cm", "mm",
+                           "ml", "l", "w", "mah", "lm"])  # fmt: skip
 
 # Words of a question that ask for an attribute, by words found in attribute keys.
 ATTRIBUTE_WORDS: dict[str, tuple[str, ...]] = {
@@ -46,6 +48,17 @@ def attribute_value(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(map(str, value))
     return str(value)
+
+
+def attribute_line(key: str, value: Any) -> str:
+    """``warranty_years``, 5 -> "Warranty: 5 years"; ``weight``, "1.1 kg" -> "Weight: 1.1 kg"."""
+    words = key.lower().replace("-", "_").split("_")
+    unit = words[-1] if len(words) > 1 and words[-1] in UNIT_SUFFIXES else ""
+    label = " ".join(words[:-1] if unit else words).capitalize()
+    shown = attribute_value(value)
+    if unit and not isinstance(value, bool):
+        shown = f"{shown} {unit}"
+    return f"{label}: {shown}"
 
 
 def asked_attributes(question: str, attributes: dict[str, Any]) -> list[str]:
@@ -92,8 +105,7 @@ def _one(ctx: ChatContext, product: Any, question: str) -> str:
     if asked and not (wants_price or wants_stock):
         lines.append(_("About the **%(name)s**:") % {"name": facts.name})
     for key in shown:
-        label = str(key).replace("_", " ").capitalize()
-        lines.append(f"- {label}: {attribute_value(facts.attributes[key])}")
+        lines.append(f"- {attribute_line(str(key), facts.attributes[key])}")
     if facts.url:
         lines.append(
             _("Product page: [%(name)s](%(url)s)") % {"name": facts.name, "url": facts.url}
@@ -104,3 +116,8 @@ def _one(ctx: ChatContext, product: Any, question: str) -> str:
 def product_answer(ctx: ChatContext, products: list[Any], question: str) -> str:
     """What the record says about the one or two products the question names."""
     return "\n\n".join(_one(ctx, product, question) for product in products[:2])
+
+
+def asks_about(question: str, product: Any) -> bool:
+    """The question asks for an attribute that this product's record has."""
+    return bool(asked_attributes(question, get_adapter().product_attributes(product)))

@@ -25,7 +25,7 @@ from django_llmshop.gateway import llm_for
 from django_llmshop.llm import ChatStream, LLMError
 from django_llmshop.models import LLMCall
 from django_llmshop.rendering import render_markdown
-from django_llmshop.support import prompts, retrieval, safety
+from django_llmshop.support import answering, prompts, retrieval, safety
 from django_llmshop.support.endings import (
     failure_event,
     failure_text,
@@ -132,12 +132,22 @@ def _generate(
     llm = llm_for("support", obj=message)
     supports_tools = llm.endpoint.supports_tools
     turns, question = prompts.history(message)
-    ctx, system = _context(message, question, supports_tools)
-    messages: list[dict[str, Any]] = [
-        {"role": "system", "content": system},
-        *turns,
-        {"role": "user", "content": question},
-    ]
+    composed = answering.planned_reply(message, question, small=llm.endpoint.is_small)
+    if composed is not None:  # the app answered from its own facts; no model call
+        writer.token(composed[0])
+        writer.flush()
+        return composed[0], composed[1], []
+    if llm.endpoint.is_small:  # what is left for a small model is small talk
+        supports_tools = False
+        ctx = answering.context_for(message)
+        messages = answering.small_talk_messages(question, message.conversation.language)
+    else:
+        ctx, system = _context(message, question, supports_tools)
+        messages = [
+            {"role": "system", "content": system},
+            *turns,
+            {"role": "user", "content": question},
+        ]
     records: list[dict[str, Any]] = []
     reply = ""
     max_steps = int(llmshop_settings.CHAT_MAX_TOOL_STEPS)
@@ -187,6 +197,8 @@ def _generate(
             records.append(record)
             messages.append({"role": "tool", "tool_call_id": call.id, "content": wrapped})
     writer.flush()
+    if llm.endpoint.is_small and reply.strip():
+        reply = answering.checked_small_reply(reply, ctx, question)
     return reply.strip(), ctx, records
 
 

@@ -6,9 +6,10 @@ import pytest
 from django.utils.translation import override
 
 from django_llmshop.support import catalog
-from django_llmshop.support.answering import compose, condense, plan
+from django_llmshop.support.answering import compose, plan
 from django_llmshop.support.intents import Intent, asks_for_person, classify, order_number_in
 from django_llmshop.support.models import Conversation
+from django_llmshop.support.passages import condense
 from django_llmshop.support.tools import ChatContext
 from shop.models import Product
 
