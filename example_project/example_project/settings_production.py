@@ -14,6 +14,15 @@ from celery.schedules import crontab
 from example_project.settings import *  # noqa: F403
 from example_project.settings import env_flag, env_list, real_secret_key
 
+
+def trusted_proxies(value: str) -> list[str] | int:
+    """``LLMSHOP_TRUSTED_PROXIES``: a number of hops, or comma-separated addresses and CIDRs."""
+    value = value.strip()
+    if value.isdigit():
+        return int(value)
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
 DEBUG = False
 SECRET_KEY = real_secret_key(debug=False)
 
@@ -76,4 +85,7 @@ LLMSHOP = {
     "CHAT_QUEUE": os.environ.get("LLMSHOP_CHAT_QUEUE", "llmshop_chat"),
     # Tokens through Redis when there is one, so that any web server can relay any reply.
     "CHAT_STREAM_REDIS_URL": REDIS_URL or None,  # noqa: F405
+    # The proxies whose X-Forwarded-For the per-IP rate limits believe: addresses and CIDRs
+    # ("10.0.0.0/8,192.0.2.7"), or a number of proxy hops ("1"); none by default.
+    "TRUSTED_PROXIES": trusted_proxies(os.environ.get("LLMSHOP_TRUSTED_PROXIES", "")),
 }

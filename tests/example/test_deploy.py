@@ -120,6 +120,7 @@ print(json.dumps({
     "proxy_header": getattr(s, "SECURE_PROXY_SSL_HEADER", None),
     "csp_as_base": s.SECURE_CSP == base.SECURE_CSP and s.MIDDLEWARE == base.MIDDLEWARE,
     "chat_queue": s.LLMSHOP["CHAT_QUEUE"],
+    "trusted_proxies": s.LLMSHOP["TRUSTED_PROXIES"],
     "beat": sorted(entry["task"] for entry in s.CELERY_BEAT_SCHEDULE.values()),
 }))
 """
@@ -148,14 +149,19 @@ def test_the_production_cookies_headers_and_workers(tmp_path: Path) -> None:
     assert values["proxy_header"] is None  # trusted only behind a proxy that sets it
     assert values["csp_as_base"] is True  # the demo runs under the same policy
     assert values["chat_queue"] == "llmshop_chat"
+    assert values["trusted_proxies"] == []  # REMOTE_ADDR is the client
     assert {"llmshop.sweep", "llmshop.purge_call_log", "llmshop.recommend.train"} <= set(
         values["beat"]
     )
 
 
 def test_the_proxy_header_is_trusted_only_when_told(tmp_path: Path) -> None:
-    values = production_values(tmp_path, DJANGO_BEHIND_TLS_PROXY="1")
+    values = production_values(
+        tmp_path, DJANGO_BEHIND_TLS_PROXY="1", LLMSHOP_TRUSTED_PROXIES="10.0.0.0/8, 192.0.2.7"
+    )
     assert values["proxy_header"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert values["trusted_proxies"] == ["10.0.0.0/8", "192.0.2.7"]
+    assert production_values(tmp_path, LLMSHOP_TRUSTED_PROXIES="2")["trusted_proxies"] == 2
 
 
 #: Requests to the production settings behind a TLS proxy, with Django's test client.
