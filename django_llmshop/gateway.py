@@ -23,7 +23,7 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.contrib.contenttypes.models import ContentType
-from django.db import close_old_connections, models
+from django.db import close_old_connections, models, transaction
 
 from django_llmshop.conf import Endpoint, llmshop_settings, on_reload
 from django_llmshop.limiter import limiter_for
@@ -140,41 +140,56 @@ def _excerpt(text: str) -> str:
     return text
 
 
+#: Tokens one call may count at most: an endpoint that reports more (or less than none) is
+#: broken, and its figures must neither fail the row nor lower the day's spending.
+MAX_CALL_TOKENS = 100_000_000
+MAX_COST = Decimal("999999.999999")  # what LLMCall.cost holds
+
+
+def _tokens(count: int) -> int:
+    return max(0, min(int(count), MAX_CALL_TOKENS))
+
+
 def write_call_record(record: CallRecord) -> LLMCall:
     """Store one ``CallRecord`` as an ``LLMCall`` row, with its cost at the endpoint's prices."""
     meta: Mapping[str, Any] = record.metadata or {}
     alias = str(meta.get("endpoint", ""))
+    prompt_tokens = _tokens(record.prompt_tokens)
+    completion_tokens = _tokens(record.completion_tokens)
     cost = Decimal(0)
     if alias:
         endpoint = llmshop_settings.endpoint(alias)
-        cost = Decimal(str(round(endpoint.cost(record.prompt_tokens, record.completion_tokens), 6)))
+        cost = Decimal(str(round(endpoint.cost(prompt_tokens, completion_tokens), 6)))
+        cost = min(cost, MAX_COST)
     content_type = None
     object_id = ""
     obj = meta.get("obj")
     if isinstance(obj, models.Model) and obj.pk is not None:
         content_type = ContentType.objects.get_for_model(obj)
         object_id = str(obj.pk)
-    return LLMCall.objects.create(
-        purpose=str(meta.get("purpose", "other")),
-        endpoint=alias,
-        model=clean_text(record.model)[:200],
-        operation=record.operation,
-        status=LLMCall.Status.OK if record.status == "ok" else LLMCall.Status.ERROR,
-        error_class=record.error_class or "",
-        error_message=clean_text(record.error_message or "")[:2000],
-        http_status=record.http_status,
-        retries=record.retries,
-        prompt_tokens=record.prompt_tokens,
-        completion_tokens=record.completion_tokens,
-        cost=cost,
-        latency_ms=round(record.latency_s * 1000),
-        tokens_estimated=record.tokens_estimated,
-        ttft_ms=None if record.ttft_s is None else round(record.ttft_s * 1000),
-        prompt_excerpt=_excerpt(record.request_excerpt),
-        response_excerpt=_excerpt(record.response_excerpt),
-        content_type=content_type,
-        object_id=object_id,
-    )
+    # A savepoint: should the row still fail, the caller's transaction stays usable.
+    with transaction.atomic():
+        return LLMCall.objects.create(
+            purpose=str(meta.get("purpose", "other")),
+            endpoint=alias,
+            model=clean_text(record.model)[:200],
+            operation=record.operation,
+            status=LLMCall.Status.OK if record.status == "ok" else LLMCall.Status.ERROR,
+            error_class=record.error_class or "",
+            error_message=clean_text(record.error_message or "")[:2000],
+            http_status=record.http_status,
+            retries=record.retries,
+            prompt_tokens=prompt_tokens,
+            completion_tokens=completion_tokens,
+            cost=cost,
+            latency_ms=round(record.latency_s * 1000),
+            tokens_estimated=record.tokens_estimated,
+            ttft_ms=None if record.ttft_s is None else round(record.ttft_s * 1000),
+            prompt_excerpt=_excerpt(record.request_excerpt),
+            response_excerpt=_excerpt(record.response_excerpt),
+            content_type=content_type,
+            object_id=object_id,
+        )
 
 
 # One thread for all writes: SQLite allows one writer, and Django connections are per thread.

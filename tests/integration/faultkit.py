@@ -29,6 +29,7 @@ class Model:
         self.poison = ""
         self.poisoned = 0
         self.endless = False
+        self.usage: tuple[int, int] | None = None
 
     def __call__(self, request: RecordedRequest) -> Reply:
         if self.endless:
@@ -43,7 +44,7 @@ class Model:
 
         fmt = (request.json or {}).get("response_format")
         if not isinstance(fmt, dict):
-            return Reply.text(spoil(GOOD_TEXT + "."))
+            return Reply.text(spoil(GOOD_TEXT + "."), usage=self.usage)
         schema = (fmt.get("json_schema") or {}).get("schema") or fmt.get("schema") or {}
         if "ranking" in schema.get("properties", {}):
             ids = re.findall(
@@ -54,7 +55,7 @@ class Model:
             value: Any = {"ranking": [{"product_id": i, "reason": "Goes with it"} for i in ids]}
         else:
             value = instance(schema)
-        return Reply.text(json.dumps(poisoned(value, spoil)))
+        return Reply.text(json.dumps(poisoned(value, spoil)), usage=self.usage)
 
 
 def instance(schema: dict[str, Any]) -> Any:
@@ -115,6 +116,10 @@ def poison(text: str, count: int = 2) -> Script:
 
 def endless(server: FakeLLMServer, model: Model) -> None:
     model.endless = True
+
+
+def absurd_usage(server: FakeLLMServer, model: Model) -> None:
+    model.usage = (-5, 10**12)  # below zero, and beyond a database integer
 
 
 def vectors(*values: str) -> Reply:
@@ -198,6 +203,12 @@ FAULTS = [
     ),
     Fault("unknown tool", add(tools(("drop_all_tables", "{}"))), add(tools(("x\x00", "{}")))),
     Fault("endless tool calls", endless, endless),
+    Fault(
+        "absurd token counts",
+        absurd_usage,
+        absurd_usage,
+        add_embed(Reply.raw(b'{"data": [], "usage": {"prompt_tokens": -7}}')),
+    ),
     Fault(
         "invalid JSON for a schema",
         add(Reply.text('{"not": "an answer"}')),
