@@ -46,3 +46,26 @@ def test_the_lists_still_filter(rows):
 )
 def test_a_review_page_for_no_such_id_is_a_404(rows, path):
     assert client_as("staff", rows).get(path).status_code == 404
+
+
+def test_a_nul_in_a_staff_reply_is_a_form_error(rows):
+    client = client_as("staff", rows)
+    url = f"/admin/llmshop_support/conversation/{rows.conversation.pk}/change/"
+    data = {"status": "open", "topic": "or\x00der", "staff_reply": "hello\x00"}
+    response = client.post(url, data)
+    assert response.status_code == 200  # the page again, with the errors
+    assert "Null characters are not allowed" in response.content.decode()
+    assert not rows.conversation.messages.filter(role="staff").exists()
+    transcript = f"/admin/llmshop_support/conversation/{'9' * 25}/transcript/"
+    assert client.get(transcript).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "data", [{"_edit": "1", "text": "a\x00b"}, {"_regenerate": "1", "note": "\x00"}]
+)
+def test_a_nul_in_a_review_form_is_a_form_error(rows, data):
+    client = client_as("staff", rows)
+    response = client.post(f"/admin/llmshop_content/draft/{rows.draft.pk}/change/", data)
+    assert response.status_code == 400
+    rows.draft.refresh_from_db()
+    assert "\x00" not in rows.draft.text
