@@ -79,12 +79,20 @@ def marked_processes(marker: str) -> list[int]:
     return found
 
 
-def group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
+def group_members(pgid: int) -> list[int]:
+    """The live processes of process group ``pgid`` (a zombie waiting to be reaped is gone)."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        state, _ppid, group = stat.rpartition(")")[2].split()[:3]
+        if int(group) == pgid and state != "Z":
+            members.append(int(entry.name))
+    return members
 
 
 def wait_until(predicate, timeout: float) -> bool:
@@ -102,17 +110,21 @@ def stop(demo: subprocess.Popen, marker: str) -> list[str]:
     leftovers = []
     os.killpg(demo.pid, signal.SIGINT)
     for sig, grace in ((signal.SIGTERM, 45), (signal.SIGKILL, 10)):
-        if wait_until(lambda: demo.poll() is not None and not marked_processes(marker), grace):
+        if wait_until(lambda: stopped(demo, marker), grace):
             break
-        pids = marked_processes(marker)
+        pids = sorted(set(marked_processes(marker)) | set(group_members(demo.pid)))
         leftovers.append(f"{signal.Signals(sig).name} for {pids} ({commands(pids)})")
         for pid in pids:
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, sig)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(demo.pid, sig)
-    wait_until(lambda: demo.poll() is not None and not marked_processes(marker), 10)
+    wait_until(lambda: stopped(demo, marker), 10)
     return leftovers
+
+
+def stopped(demo: subprocess.Popen, marker: str) -> bool:
+    return demo.poll() is not None and not marked_processes(marker) and not group_members(demo.pid)
 
 
 def commands(pids: list[int]) -> str:
@@ -169,5 +181,5 @@ def test_demo_serves_the_shop_and_stops_cleanly(tmp_path):
     finally:
         leftovers = stop(demo, marker)
     assert not leftovers, f"Ctrl-C left processes running: {leftovers}"
-    assert not group_alive(demo.pid), "a process of the demo's group is still running"
+    assert not group_members(demo.pid), "a process of the demo's group is still running"
     assert port_closed(web) and port_closed(model), "Ctrl-C left a server running"
