@@ -18,13 +18,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import pytest
 from django.db import connection
 from kombu import Connection, Exchange, Queue, pools
 from kombu.exceptions import OperationalError
 
 from tests.celery_app import app
-from tests.conftest import missing_redis, missing_service
 
 ROOT = Path(__file__).resolve().parent.parent
 AMQP_URL = "amqp://guest:guest@127.0.0.1:5672//"
@@ -185,6 +183,10 @@ def real_broker(kind: str) -> str:
     Both variants run in the PostgreSQL + Redis pass of scripts/test, so the SQLite pass skips
     them; anywhere else a broker that does not answer is a missing service.
     """
+    import pytest  # here: the benchmarks start workers through this module, outside pytest
+
+    from tests.conftest import missing_redis, missing_service
+
     if kind == "redis":
         url = os.environ.get("CELERY_BROKER_URL", "")
         url = url if url.startswith("redis") else os.environ.get("REDIS_URL", "")
