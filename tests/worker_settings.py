@@ -10,8 +10,11 @@ LLMSHOP = {
     "ENDPOINTS": {
         "default": {
             "BASE_URL": os.environ.get("LLMSHOP_TEST_FAKE_URL", "http://127.0.0.1:9/v1"),
-            "MODEL": "fake-model",
+            "MODEL": os.environ.get("LLMSHOP_TEST_MODEL", "fake-model"),
             "MAX_RETRIES": 0,
+            # "small" for the bundled local model (tests/support/test_browser_local_model.py).
+            "CAPABILITY": os.environ.get("LLMSHOP_TEST_CAPABILITY", "capable"),
+            "SUPPORTS_TOOLS": os.environ.get("LLMSHOP_TEST_CAPABILITY") != "small",
         }
     },
     "CHAT_QUEUE": "llmshop_chat",

@@ -108,7 +108,12 @@ class ConversationMessagesView(ChatView):
             )
         except ChatLimitError as error:
             return limit_response(error)
-        return Response({"id": reply.pk, "status": reply.status}, status=status.HTTP_202_ACCEPTED)
+        # Handed off to a person: the id is the shopper's own message and no reply follows.
+        handed_off = reply.role == Message.Role.USER
+        return Response(
+            {"id": reply.pk, "status": reply.status, "handed_off": handed_off},
+            status=status.HTTP_202_ACCEPTED,
+        )
 
 
 class ConversationHandoffView(ChatView):

@@ -116,7 +116,8 @@ def post_message(request: HttpRequest, conversation: Conversation, content: str)
     """Save the shopper's message and a pending reply, and queue its generation.
 
     Raises a ``ChatLimitError`` (413, 429) before saving anything. Over the daily budget, the
-    reply is saved as failed at once, with no task and no model call.
+    reply is saved as failed at once, with no task and no model call. While a person has the
+    conversation (handed off), only the shopper's message is saved and returned: no bot reply.
     """
     content = (content or "").strip()
     if not content:
@@ -124,6 +125,13 @@ def post_message(request: HttpRequest, conversation: Conversation, content: str)
     limits.check_size(content)
     owner = str(conversation.user_id or conversation.session_key)
     limits.check_rate(request, owner)
+    if conversation.status == Conversation.Status.HANDED_OFF:
+        with transaction.atomic():
+            message = Message.objects.create(
+                conversation=conversation, role=Message.Role.USER, content=content
+            )
+            Conversation.objects.filter(pk=conversation.pk).update(updated_at=timezone.now())
+        return message
     try:
         check_budget("support")
         over_budget = False

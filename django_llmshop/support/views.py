@@ -11,6 +11,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from django_llmshop.conf import llmshop_settings
@@ -83,10 +84,19 @@ def send(request: HttpRequest) -> HttpResponse:
         reply = services.post_message(request, conversation, form.cleaned_data["content"])
     except ChatLimitError as error:
         return notice(request, str(error))
-    messages = conversation.messages.filter(pk__lte=reply.pk).order_by("-pk")[:2]
-    html = "".join(
-        render_to_string(MESSAGE, message_context(m), request=request) for m in reversed(messages)
-    )
+    if reply.role == Message.Role.USER:  # handed off: a person replies, not the bot
+        html: str = render_to_string(MESSAGE, message_context(reply), request=request)
+        html += render_to_string(
+            "django_llmshop/support/_notice.html",
+            {"text": _("A person from our team will reply here.")},
+            request=request,
+        )
+    else:
+        messages = conversation.messages.filter(pk__lte=reply.pk).order_by("-pk")[:2]
+        html = "".join(
+            render_to_string(MESSAGE, message_context(m), request=request)
+            for m in reversed(messages)
+        )
     response = HttpResponse(html)
     response["HX-Trigger"] = "llmshop-chat-sent"
     return response

@@ -28,12 +28,6 @@ document.addEventListener("securitypolicyviolation", function (event) {
 });
 """
 ANSWER = "Yes: this bottle keeps drinks **cold for a whole day**. Anything else?"
-#: The widget's transcript poll filters with a JavaScript expression
-#: (django_llmshop/templates/django_llmshop/support/widget.html, ``hx-trigger="every 15s
-#: [window.llmshopChatIdle && window.llmshopChatIdle()]"``), which htmx compiles with
-#: ``Function()`` when it loads the page: a policy without 'unsafe-eval' refuses it, and htmx
-#: then polls without the filter.
-WIDGET_FILTER = "the chat widget's hx-trigger filter needs eval (widget.html)"
 
 
 @pytest.fixture
@@ -70,10 +64,6 @@ def watch(page: Any) -> list[str]:
 
     page.on("console", on_console)
     return violations
-
-
-def only_eval_refused(violations: list[str]) -> bool:
-    return bool(violations) and all("eval" in violation for violation in violations)
 
 
 def log_in(page: Any, server: Any, user: Any) -> None:
@@ -123,8 +113,6 @@ def test_the_chat_widget_works_under_the_policy(
 
     seen = list(violations)
     assert refused_inline_script(page, violations)
-    if only_eval_refused(seen):
-        pytest.xfail(f"{WIDGET_FILTER}: {seen}")
     assert seen == []
 
 

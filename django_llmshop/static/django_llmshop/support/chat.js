@@ -11,7 +11,11 @@
   var csrf = root.getAttribute("data-csrf");
   var open = 0;
 
-  window.llmshopChatIdle = function () { return open === 0 && !panel.hidden; };
+  // The transcript polls every 15 s; a poll is dropped while a reply streams or the panel is
+  // closed. (A filter in hx-trigger would need eval, which the shop's CSP may forbid.)
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    if (event.detail.elt === log && (open > 0 || panel.hidden)) event.preventDefault();
+  });
 
   function show(visible) {
     panel.hidden = !visible;
@@ -87,6 +91,11 @@
     var action = button.getAttribute("data-action");
     var article = button.closest("[data-message-id]");
     if (action === "close") show(false);
+    if (action === "ask-person") {
+      // Sent as a message: the chat hands off on it and says so in the transcript.
+      input.value = root.getAttribute("data-person-message");
+      htmx.trigger(input.form, "submit");
+    }
     if (action === "retry" && article) {
       post(article.getAttribute("data-retry-url")).then(function (response) {
         if (!response.ok) return;
