@@ -113,3 +113,28 @@ def test_a_capable_model_keeps_its_tool_loop(
     assert len(llm_settings.requests) == 1
     assert llm_settings.requests[0].json["tools"]
     assert reply.content == "Returns are accepted within 30 days."
+
+
+def test_no_bot_reply_while_a_person_has_the_conversation(
+    small, shop, client, django_capture_on_commit_callbacks
+):
+    conversation_id = start_chat(client)
+    with django_capture_on_commit_callbacks(execute=True):
+        send(client, conversation_id, "I want to talk to a person")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = send(client, conversation_id, "Are you there?")
+    assert response.status_code == 202
+    body = response.json()
+    assert body["handed_off"] is True
+    shopper_message = Message.objects.get(pk=body["id"])
+    assert shopper_message.role == Message.Role.USER
+    conversation = Conversation.objects.get(pk=conversation_id)
+    assert conversation.messages.filter(role=Message.Role.ASSISTANT).count() == 1
+
+    # Staff close it; the shopper's next message reopens it and the assistant answers again.
+    Conversation.objects.filter(pk=conversation_id).update(status=Conversation.Status.CLOSED)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = send(client, conversation_id, "What is your return policy?")
+    assert response.json()["handed_off"] is False
+    reply = Message.objects.get(pk=response.json()["id"])
+    assert reply.role == Message.Role.ASSISTANT and "30 days" in reply.content
