@@ -188,3 +188,13 @@ def test_condense_keeps_the_sentences_about_the_question():
     quoted = condense("How many days for returns?", [hit])
     assert quoted[0] == (0, "- Returns are accepted within 30 days of delivery.")
     assert "We love our customers and write long pages." not in [q for _i, q in quoted]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_widgets_person_button_message_asks_for_a_person(language):
+    from django.utils.translation import gettext
+
+    with override(language):
+        text = gettext("I would like to talk to a person, please.")
+    assert (text != "I would like to talk to a person, please.") == (language != "en")
+    assert asks_for_person(text)
