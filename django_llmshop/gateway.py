@@ -8,36 +8,44 @@ Everything in the package that talks to a model goes through here::
     async with allm_for("content") as llm:          # inside a Celery task's asyncio batch
         result = await llm.chat(messages, obj=product)
 
-Each call is checked against the purpose's daily budget first, and writes one ``LLMCall`` row.
+Each call is checked against the purpose's daily budget first, and writes one ``LLMCall`` row
+(:mod:`django_llmshop.calllog`). :class:`PurposeLLM` (sync) and :class:`AsyncPurposeLLM` are
+siblings over one base: the sync one hands out a ``ChatStream``, the async one an
+``AsyncChatStream``.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from asgiref.sync import sync_to_async
-from django.contrib.contenttypes.models import ContentType
-from django.db import close_old_connections, models, transaction
+from django.db import close_old_connections, models
 
+# The call log's names stay importable from here, where they were before it got its module.
+from django_llmshop.calllog import MAX_CALL_TOKENS as MAX_CALL_TOKENS
+from django_llmshop.calllog import MAX_COST as MAX_COST
+from django_llmshop.calllog import awrite_call_record as awrite_call_record
+from django_llmshop.calllog import write_call_record as write_call_record
 from django_llmshop.conf import Endpoint, llmshop_settings, on_reload
 from django_llmshop.limiter import limiter_for
 from django_llmshop.llm import (
+    AsyncChatStream,
     AsyncLLMClient,
     BudgetExceededError,
     CallRecord,
     ChatResult,
+    ChatStream,
     CircuitBreaker,
     LLMClient,
     StreamChunk,
 )
-from django_llmshop.models import Budget, LLMCall, spent_today
-from django_llmshop.text import clean_text
+from django_llmshop.llm.streams import StreamOutcome
+from django_llmshop.models import Budget, spent_today
 
 logger = logging.getLogger("django_llmshop.gateway")
 
@@ -127,84 +135,11 @@ def check_budget(purpose: str) -> None:
         )
 
 
-# --- the call log ----------------------------------------------------------------------------
+# --- the purpose-bound facades ---------------------------------------------------------------
 
 
-def _excerpt(text: str) -> str:
-    if not llmshop_settings.LOG_PROMPTS:
-        return ""
-    # Cleaned: a model's NUL or lone surrogate would make the row impossible to store.
-    text = clean_text(text[: int(llmshop_settings.LOG_EXCERPT_CHARS)])
-    for pattern in llmshop_settings.LOG_REDACT_PATTERNS:
-        text = re.sub(pattern, "[redacted]", text)
-    return text
-
-
-#: Tokens one call may count at most: an endpoint that reports more (or less than none) is
-#: broken, and its figures must neither fail the row nor lower the day's spending.
-MAX_CALL_TOKENS = 100_000_000
-MAX_COST = Decimal("999999.999999")  # what LLMCall.cost holds
-
-
-def _tokens(count: int) -> int:
-    return max(0, min(int(count), MAX_CALL_TOKENS))
-
-
-def write_call_record(record: CallRecord) -> LLMCall:
-    """Store one ``CallRecord`` as an ``LLMCall`` row, with its cost at the endpoint's prices."""
-    meta: Mapping[str, Any] = record.metadata or {}
-    alias = str(meta.get("endpoint", ""))
-    prompt_tokens = _tokens(record.prompt_tokens)
-    completion_tokens = _tokens(record.completion_tokens)
-    cost = Decimal(0)
-    if alias:
-        endpoint = llmshop_settings.endpoint(alias)
-        cost = Decimal(str(round(endpoint.cost(prompt_tokens, completion_tokens), 6)))
-        cost = min(cost, MAX_COST)
-    content_type = None
-    object_id = ""
-    obj = meta.get("obj")
-    if isinstance(obj, models.Model) and obj.pk is not None:
-        content_type = ContentType.objects.get_for_model(obj)
-        object_id = str(obj.pk)
-    # A savepoint: should the row still fail, the caller's transaction stays usable.
-    with transaction.atomic():
-        return LLMCall.objects.create(
-            purpose=str(meta.get("purpose", "other")),
-            endpoint=alias,
-            model=clean_text(record.model)[:200],
-            operation=record.operation,
-            status=LLMCall.Status.OK if record.status == "ok" else LLMCall.Status.ERROR,
-            error_class=record.error_class or "",
-            error_message=clean_text(record.error_message or "")[:2000],
-            http_status=record.http_status,
-            retries=record.retries,
-            prompt_tokens=prompt_tokens,
-            completion_tokens=completion_tokens,
-            tokens_estimated=record.tokens_estimated,
-            cost=cost,
-            latency_ms=round(record.latency_s * 1000),
-            ttft_ms=None if record.ttft_s is None else round(record.ttft_s * 1000),
-            prompt_excerpt=_excerpt(record.request_excerpt),
-            response_excerpt=_excerpt(record.response_excerpt),
-            content_type=content_type,
-            object_id=object_id,
-        )
-
-
-# One thread for all writes: SQLite allows one writer, and Django connections are per thread.
-_awrite_call_record = sync_to_async(write_call_record, thread_sensitive=True)
-
-
-async def awrite_call_record(record: CallRecord) -> None:
-    await _awrite_call_record(record)
-
-
-# --- the purpose-bound facade ----------------------------------------------------------------
-
-
-class PurposeLLM:
-    """The LLM for one purpose: checks the budget, tags calls for the log, uses shared clients."""
+class _PurposeBase:
+    """What the sync and async gateways share: the purpose, its endpoint and the call tags."""
 
     def __init__(self, purpose: str, obj: models.Model | None = None) -> None:
         self.purpose = purpose
@@ -217,6 +152,10 @@ class PurposeLLM:
             "endpoint": self.endpoint.alias,
             "obj": obj if obj is not None else self.obj,
         }
+
+
+class PurposeLLM(_PurposeBase):
+    """The LLM for one purpose: checks the budget, tags calls for the log, uses shared clients."""
 
     @property
     def client(self) -> LLMClient:
@@ -238,7 +177,7 @@ class PurposeLLM:
         *,
         obj: models.Model | None = None,
         **kwargs: Any,
-    ) -> Iterator[StreamChunk]:
+    ) -> ChatStream:
         check_budget(self.purpose)
         return self.client.stream(messages, metadata=self._metadata(obj), **kwargs)
 
@@ -247,13 +186,13 @@ class PurposeLLM:
         return self.client.embed(list(texts), metadata=self._metadata(obj))
 
 
-class AsyncPurposeLLM(PurposeLLM):
-    """Async twin of :class:`PurposeLLM` for batches inside one task; use ``async with``.
+class AsyncPurposeLLM(_PurposeBase):
+    """The async sibling of :class:`PurposeLLM` for batches inside one task; use ``async with``.
 
     An async client is bound to the event loop it runs in, so each ``async with`` block gets
-    its own; the endpoint's circuit breaker is still shared with every other client. With a
-    ``record_sink`` (see :func:`django_llmshop.batch.run_batch`) call records go there instead
-    of to the database, and the budget is left to whoever owns the sink.
+    its own; the endpoint's circuit breaker and shared limiter are still shared with every
+    other client. With a ``record_sink`` (see :class:`django_llmshop.batch.Batch`) call records
+    go there instead of to the database, and the budget is left to whoever owns the sink.
     """
 
     def __init__(
@@ -286,16 +225,52 @@ class AsyncPurposeLLM(PurposeLLM):
             raise RuntimeError("Use AsyncPurposeLLM inside 'async with'.")
         return self._aclient
 
-    async def achat(
+    async def _check_budget(self) -> None:
+        if self._record_sink is None:  # with a sink, its owner checks (from its own thread)
+            await sync_to_async(check_budget, thread_sensitive=True)(self.purpose)
+
+    async def chat(
         self,
         messages: Sequence[Mapping[str, Any]],
         *,
         obj: models.Model | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        if self._record_sink is None:
-            await sync_to_async(check_budget, thread_sensitive=True)(self.purpose)
+        await self._check_budget()
         return await self.aclient.chat(messages, metadata=self._metadata(obj), **kwargs)
+
+    #: The name ``chat`` had before the sync methods left this class.
+    achat = chat
+
+    def astream(
+        self,
+        messages: Sequence[Mapping[str, Any]],
+        *,
+        obj: models.Model | None = None,
+        **kwargs: Any,
+    ) -> AsyncChatStream:
+        """A streamed chat reply for ``async for``; the budget is checked as iteration starts
+        (a check needs the database, which an ``async def`` reaches only by awaiting)."""
+        inner = self.aclient.stream(messages, metadata=self._metadata(obj), **kwargs)
+        outcome = StreamOutcome()
+        return AsyncChatStream(self._budgeted(inner, outcome), outcome)
+
+    async def _budgeted(
+        self, inner: AsyncChatStream, outcome: StreamOutcome
+    ) -> AsyncGenerator[StreamChunk, None]:
+        try:
+            await self._check_budget()
+            async for chunk in inner:
+                yield chunk
+            outcome.result = inner.result
+        finally:
+            await inner.aclose()
+
+    async def embed(
+        self, texts: Sequence[str], *, obj: models.Model | None = None
+    ) -> list[list[float]]:
+        await self._check_budget()
+        return await self.aclient.embed(list(texts), metadata=self._metadata(obj))
 
 
 def llm_for(purpose: str, obj: models.Model | None = None) -> PurposeLLM:

@@ -159,7 +159,7 @@ def prepare(draft: Draft, options: dict[str, Any]) -> tuple[models.Model, Task] 
     gate = quality_gate(draft, product, options)
 
     async def ask(llm: AsyncPurposeLLM, prompt: Prompt) -> dict[str, Any]:
-        result = await llm.achat(
+        result = await llm.chat(
             prompt.messages,
             obj=product,
             response_format=prompt.response_format(llm.endpoint),

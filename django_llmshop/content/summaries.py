@@ -19,7 +19,7 @@ MAX_REVIEWS = 400
 
 
 async def _ask(llm: AsyncPurposeLLM, prompt: Any, product: models.Model | None) -> dict[str, Any]:
-    result = await llm.achat(
+    result = await llm.chat(
         prompt.messages, obj=product, response_format=prompt.response_format(llm.endpoint)
     )
     if not isinstance(result.parsed, dict):
