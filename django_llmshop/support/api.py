@@ -23,7 +23,7 @@ from django_llmshop.api.views import ShopAPIView
 from django_llmshop.support import services, views
 from django_llmshop.support.limits import ChatLimitError, RateLimited, check_size
 from django_llmshop.support.models import Conversation, Message
-from django_llmshop.support.replies import message_payload
+from django_llmshop.support.payloads import message_payload
 from django_llmshop.support.stream import stream_message
 
 

@@ -15,16 +15,14 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import F
 from django.utils import timezone
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from django_llmshop.adapters import get_adapter
 from django_llmshop.conf import llmshop_settings
 from django_llmshop.gateway import llm_for
-from django_llmshop.llm import ChatStream, LLMError
+from django_llmshop.llm import LLMError
 from django_llmshop.models import LLMCall
-from django_llmshop.rendering import render_markdown
 from django_llmshop.support import answering, prompts, retrieval, safety
 from django_llmshop.support.endings import (
     failure_event,
@@ -33,8 +31,11 @@ from django_llmshop.support.endings import (
     no_answer_text,
 )
 from django_llmshop.support.models import Message
+
+# The web payload helpers live in .payloads; importable from here too, where they were before.
+from django_llmshop.support.payloads import message_html as message_html
+from django_llmshop.support.payloads import message_payload
 from django_llmshop.support.signals import reply_finished
-from django_llmshop.support.sources import link_markers
 from django_llmshop.support.streambuffer import DONE, ERROR, StreamWriter, get_stream_buffer
 from django_llmshop.support.tools import (
     TOOL_SPECS,
@@ -48,23 +49,6 @@ from django_llmshop.text import clean_text
 
 logger = logging.getLogger("django_llmshop.support")
 MAX_CALLS_PER_STEP = 8
-
-
-def message_html(message: Message) -> SafeString:
-    """The HTML of a message: model and shopper text only ever through ``render_markdown``."""
-    return render_markdown(link_markers(message.content, message.citations or []))
-
-
-def message_payload(message: Message) -> dict[str, Any]:
-    return {
-        "id": message.pk,
-        "role": message.role,
-        "status": message.status,
-        "content": message.content,
-        "html": str(message_html(message)),
-        "citations": message.citations or [],
-        "flagged": message.flagged,
-    }
 
 
 def generate_reply(message_id: int) -> bool:
@@ -158,8 +142,6 @@ def _generate(
             tools=TOOL_SPECS if offer_tools else None,
             max_tokens=int(llmshop_settings.CHAT_MAX_REPLY_TOKENS),
         )
-        if not isinstance(stream, ChatStream):  # pragma: no cover - the gateway's contract
-            raise TypeError("the gateway returned no ChatStream")
         separated = not reply or reply[-1].isspace()
         for chunk in stream:
             text = clean_text(chunk.text)

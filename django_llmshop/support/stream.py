@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 
 from django_llmshop.support.models import Message
-from django_llmshop.support.replies import message_payload
+from django_llmshop.support.payloads import message_payload
 from django_llmshop.support.services import owns
 from django_llmshop.support.streambuffer import (
     DONE,

@@ -19,7 +19,7 @@ from django_llmshop.support import limits, services
 from django_llmshop.support.forms import MessageForm
 from django_llmshop.support.limits import ChatLimitError
 from django_llmshop.support.models import Conversation, Message
-from django_llmshop.support.replies import message_html
+from django_llmshop.support.payloads import message_html
 
 TRANSCRIPT = "django_llmshop/support/_transcript.html"
 MESSAGE = "django_llmshop/support/_message.html"
