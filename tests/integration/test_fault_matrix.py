@@ -9,6 +9,8 @@ call, whose ``retries`` count the requests beyond its first.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from typing import Any
 
@@ -25,6 +27,7 @@ from django_llmshop.support.replies import generate_reply
 from django_llmshop.support.retrieval import index_document, vectors
 from django_llmshop.support.tasks import enqueue_reply
 from shop.models import Category, Product, Review
+from tests.conftest import missing_service
 from tests.integration.faultkit import FAULTS, Fault, Model, unwanted_in
 
 CONTENT_KINDS = ["description", "seo", "marketing", "review_summary"]
@@ -196,11 +199,21 @@ def test_every_request_ends(
 # --- on a real worker -------------------------------------------------------------------------
 
 
-def start_worker(request: Any, monkeypatch: Any, server: Any) -> Any:
-    """A real worker (``celery_worker_process``) whose endpoint is ``server``, read timeout 1 s."""
-    monkeypatch.setenv("LLMSHOP_TEST_FAKE_URL", server.base_url)
-    monkeypatch.setenv("LLMSHOP_TEST_TIMEOUT", "1")
-    return request.getfixturevalue("celery_worker_process")
+@contextmanager
+def start_worker(tmp_path: Any, server: Any, broker: str) -> Iterator[Any]:
+    """A real worker on ``broker`` ("redis" or "rabbitmq") whose endpoint is ``server`` (read
+    timeout 1 s), taking the default and chat queues of this test alone."""
+    from tests.worker import database_url, own_queues, real_broker, worker_process
+
+    url = real_broker(broker)
+    if database_url() is None:
+        missing_service("a worker needs a file or server database")
+    env = {"LLMSHOP_TEST_FAKE_URL": server.base_url, "LLMSHOP_TEST_TIMEOUT": "1"}
+    with (
+        own_queues(url, "llmshop-faults") as (queue,),
+        worker_process(tmp_path, broker=url, queues=queue, default_queue=queue, env=env) as process,
+    ):
+        yield process
 
 
 #: A representative subset of the matrix, run by the worker's own processes.
@@ -212,10 +225,15 @@ WORKER_CELLS = [
 ]
 
 
-def test_faults_on_a_real_worker(request, monkeypatch, llm_settings, transactional_db):
+@pytest.mark.parametrize("broker", ["redis", "rabbitmq"])
+def test_faults_on_a_real_worker(broker, tmp_path, llm_settings, transactional_db):
+    with start_worker(tmp_path, llm_settings, broker):
+        run_worker_cells(llm_settings)
+
+
+def run_worker_cells(llm_settings: Any) -> None:
     from tests.worker import wait_for
 
-    start_worker(request, monkeypatch, llm_settings)
     products = make_products()
     faults = {fault.name: fault for fault in FAULTS}
     for purpose, name in WORKER_CELLS:
