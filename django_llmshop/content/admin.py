@@ -19,6 +19,7 @@ from django_llmshop.adminquery import RefuseUnstorableQuery
 from django_llmshop.content import services, views
 from django_llmshop.content.forms import BulkApproveForm
 from django_llmshop.content.models import ContentVersion, Draft, GenerationJob, Kind
+from django_llmshop.content.permissions import can_review
 
 if TYPE_CHECKING:
     _ModelAdmin = admin.ModelAdmin[Any]
@@ -86,13 +87,13 @@ class ContentAdmin(RefuseUnstorableQuery):
         return False
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(super().has_view_permission(request, obj)) or views.can_review(request.user)
+        return bool(super().has_view_permission(request, obj)) or can_review(request.user)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return views.can_review(request.user)
+        return can_review(request.user)
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return bool(super().has_module_permission(request)) or views.can_review(request.user)
+        return bool(super().has_module_permission(request)) or can_review(request.user)
 
 
 @admin.register(GenerationJob)

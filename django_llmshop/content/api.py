@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 from django_llmshop.api.views import ShopAPIView
 from django_llmshop.content import services
 from django_llmshop.content.models import Draft, GenerationJob, Kind
-from django_llmshop.content.views import can_review
+from django_llmshop.content.permissions import can_review
 
 
 class CanReviewContent(BasePermission):

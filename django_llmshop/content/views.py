@@ -11,8 +11,6 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.auth import get_permission_codename
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -29,16 +27,11 @@ from django_llmshop.content.diff import diff_stats, highlight_findings, usable_f
 from django_llmshop.content.forms import ApproveForm, DraftEditForm, GenerateForm, RegenerateForm
 from django_llmshop.content.models import ContentVersion, Draft, GenerationJob, Kind
 
+# Both lived here before they got their own modules; they stay importable from here.
+from django_llmshop.content.permissions import can_review as can_review
+from django_llmshop.content.selectors import published_review_summary as published_review_summary
+
 TEMPLATES = "django_llmshop/content/"
-
-
-def can_review(user: Any) -> bool:
-    """Active staff who may change the shop's products: generating costs money and publishing
-    writes product texts, so both need the product model's change permission."""
-    if not (getattr(user, "is_active", False) and getattr(user, "is_staff", False)):
-        return False
-    opts = get_adapter().product_model()._meta
-    return bool(user.has_perm(f"{opts.app_label}.{get_permission_codename('change', opts)}"))
 
 
 def admin_url(obj: models.Model, view: str = "change") -> str:
@@ -357,22 +350,3 @@ def version_page(
         "can_review": can_review(request.user),
     }
     return admin_page(model_admin, request, "version.html", context, status=status)
-
-
-# --- storefront ------------------------------------------------------------------------------
-
-
-def published_review_summary(product: models.Model, language: str) -> Draft | None:
-    """The review summary published for ``product`` in ``language`` (or its base language)."""
-    if product is None or product.pk is None:
-        return None
-    candidates = list(dict.fromkeys([language.lower(), language.lower().split("-")[0]]))
-    drafts = Draft.objects.filter(
-        product_type=ContentType.objects.get_for_model(product),
-        product_id=str(product.pk),
-        kind=Kind.REVIEW_SUMMARY,
-        status=Draft.Status.PUBLISHED,
-        language__in=candidates,
-    ).order_by("-reviewed_at", "-pk")
-    by_language = {draft.language: draft for draft in reversed(list(drafts))}
-    return next((by_language[code] for code in candidates if code in by_language), None)
