@@ -158,12 +158,14 @@ def main() -> None:
     parser.add_argument("--fake", action="store_true", help="the package's fake endpoint")
     parser.add_argument("--arms", default="plan,alone")
     parser.add_argument("--kinds", default="", help="only these kinds, e.g. policy,order")
+    parser.add_argument("--every", type=int, default=1, help="ask every Nth question only")
     parser.add_argument("--limit", type=int, default=0, help="ask only the first N questions")
     parser.add_argument("--show-wrong", action="store_true", help="print every wrong reply")
     parser.add_argument("--verbose", action="store_true", help="print each question as it ends")
     args = parser.parse_args()
     questions = [q for q in QUESTIONS if not args.kinds or q.kind in args.kinds.split(",")]
     questions = questions[: args.limit] if args.limit else questions
+    questions = questions[:: args.every]
 
     with ExitStack() as stack:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
