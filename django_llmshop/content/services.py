@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import timedelta
-from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -27,6 +26,7 @@ from django_llmshop.content.publishing import (
     reject_draft,
     revert_version,
 )
+from django_llmshop.queueing import enqueue_on_commit
 
 __all__ = [
     "ContentConflict", "ContentError", "FindingsNotConfirmed", "edit_draft", "publish_draft",
@@ -123,7 +123,7 @@ def _queue_chunks(job: GenerationJob, items: list[Item], chunk_size: int = CHUNK
 
     for start in range(0, len(items), chunk_size):
         chunk = [[i.product_id, i.language, i.variant] for i in items[start : start + chunk_size]]
-        transaction.on_commit(partial(generate_chunk.delay, job.pk, chunk))
+        enqueue_on_commit(generate_chunk, job.pk, chunk)
 
 
 def regenerate_draft(draft: Draft, note: str, user: Any) -> Draft:
@@ -136,7 +136,7 @@ def regenerate_draft(draft: Draft, note: str, user: Any) -> Draft:
     draft.status = Draft.Status.PENDING
     draft.error = ""
     draft.save(update_fields=["note", "status", "error", "updated_at"])
-    transaction.on_commit(lambda: regenerate.delay(draft.pk))
+    enqueue_on_commit(regenerate, draft.pk)
     return draft
 
 

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from celery import shared_task
-from django.db import transaction
 
 from django_llmshop.conf import llmshop_settings
+from django_llmshop.queueing import enqueue_on_commit
 
 GENERATE_REPLY = "llmshop.support.generate_reply"
 
@@ -35,19 +33,11 @@ def index_document_task(document_id: int) -> int:
     return 0 if document is None else index_document(document)
 
 
-def _on_commit(task: Any, *args: Any, queue: str | None = None) -> None:
-    options = {"queue": queue} if queue else {}
-    send = getattr(task, "apply_async_on_commit", None)
-    if send is not None:  # Celery's DjangoTask
-        send(args, **options)
-    else:
-        transaction.on_commit(lambda: task.apply_async(args, **options))
-
-
 def enqueue_reply(message_id: int) -> None:
     """Send the reply task to ``CHAT_QUEUE`` once the current transaction commits."""
-    _on_commit(generate_reply_task, message_id, queue=llmshop_settings.CHAT_QUEUE)
+    enqueue_on_commit(generate_reply_task, message_id, queue=llmshop_settings.CHAT_QUEUE)
 
 
 def enqueue_index(document_id: int) -> None:
-    _on_commit(index_document_task, document_id)
+    """Send the re-index task once the current transaction commits."""
+    enqueue_on_commit(index_document_task, document_id)
