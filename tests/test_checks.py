@@ -1,6 +1,7 @@
 """Every system check fires on the setting it guards, and stays quiet on a good one."""
 
 import pytest
+from django.conf import settings
 from django.test import override_settings
 
 from django_llmshop.checks import check_settings
@@ -130,3 +131,50 @@ def test_call_log_retention_is_validated():
 def test_field_roles_may_follow_relations_or_be_turned_off():
     fields = {"category": "category__name", "seo_title": None, "seo_description": None}
     assert ids({"ENDPOINTS": {"default": GOOD}, "PRODUCT_FIELDS": fields}) == []
+
+
+def all_ids(llmshop):
+    """Every llmshop check: the core's and those the installed sub-apps register."""
+    from django.core.checks import run_checks
+
+    with override_settings(LLMSHOP=llmshop):
+        return sorted(message.id for message in run_checks(tags=["llmshop"]))
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"RECOMMEND_NEIGHBOURS": 0},
+        {"RECOMMEND_EVENT_RATE_LIMIT": "120"},
+        {"RECOMMEND_RERANK_CACHE_SECONDS": True},
+        {"RECOMMEND_RERANK": "yes"},
+        {"RECOMMEND_EVENT_WEIGHTS": {"like": 1.0}},
+        {"RECOMMEND_EVENT_WEIGHTS": {"view": -1}},
+        {"RECOMMEND_EVENT_WEIGHTS": [1.0]},
+    ],
+)
+def test_bad_recommend_settings_are_e013(extra):
+    assert all_ids({"ENDPOINTS": {"default": GOOD}, **extra}) == ["llmshop.E013"]
+
+
+def test_sub_app_checks_pass_on_their_defaults_and_good_values():
+    good = {"RECOMMEND_RERANK": True, "RECOMMEND_EVENT_WEIGHTS": {"view": 0.5}, "CHAT_QUEUE": "q"}
+    assert all_ids({"ENDPOINTS": {"default": GOOD}, **good}) == []
+
+
+WITHOUT_SUPPORT = [app for app in settings.INSTALLED_APPS if app != "django_llmshop.support"]
+
+
+def test_a_sub_app_key_is_unknown_while_the_sub_app_is_not_installed():
+    llmshop = {"ENDPOINTS": {"default": GOOD}, "CHAT_QUEUE": "chat", "RECOMMEND_NEIGHBOURS": 20}
+    assert ids(llmshop) == []
+    with override_settings(INSTALLED_APPS=WITHOUT_SUPPORT):
+        messages = [m for m in check_settings_with(llmshop) if m.id == "llmshop.E001"]
+    assert len(messages) == 1
+    assert "CHAT_QUEUE" in messages[0].msg and "RECOMMEND" not in messages[0].msg
+    assert "INSTALLED_APPS" in messages[0].hint
+
+
+def check_settings_with(llmshop):
+    with override_settings(LLMSHOP=llmshop):
+        return check_settings()

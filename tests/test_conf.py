@@ -3,6 +3,7 @@
 import pytest
 from django.test import override_settings
 
+from django_llmshop import conf
 from django_llmshop.adapters import ShopAdapter, get_adapter
 from django_llmshop.conf import ImproperlyConfiguredEndpoint, llmshop_settings
 
@@ -74,3 +75,41 @@ def test_reload_on_setting_changed_resolves_adapter_again():
     with override_settings(LLMSHOP={"ADAPTER": "tests.test_conf.CustomAdapter"}):
         assert type(get_adapter()) is CustomAdapter
     assert type(get_adapter()) is ShopAdapter
+
+
+def test_sub_app_keys_are_read_through_the_one_settings_object():
+    assert llmshop_settings.CHAT_QUEUE is None
+    assert llmshop_settings.RECOMMEND_NEIGHBOURS == 50
+    with override_settings(LLMSHOP={"RECOMMEND_EVENT_WEIGHTS": {"view": 0.5}, "CHAT_QUEUE": "c"}):
+        assert llmshop_settings.CHAT_QUEUE == "c"
+        weights = llmshop_settings.RECOMMEND_EVENT_WEIGHTS
+    assert weights == {"view": 0.5, "wishlist": 2.0, "cart": 3.0, "purchase": 5.0}
+
+
+def test_each_sub_app_owns_its_keys():
+    owners = conf.defaults_by_app()
+    assert "CHAT_QUEUE" in owners["django_llmshop.support"]
+    assert "RECOMMEND_RERANK" in owners["django_llmshop.recommend"]
+    assert not any(key.startswith(("CHAT_", "RECOMMEND_")) for key in owners["django_llmshop"])
+
+
+def test_a_key_another_app_owns_cannot_be_registered_again():
+    with pytest.raises(ValueError, match="CHAT_QUEUE"):
+        conf.register_defaults("shop", {"CHAT_QUEUE": "mine"})
+    assert "shop" not in conf.defaults_by_app()
+
+
+def test_registered_defaults_become_settings(monkeypatch):
+    monkeypatch.setattr(conf, "_app_defaults", conf.defaults_by_app())
+    try:
+        conf.register_defaults("shop", {"SHOP_GREETING": "hello"})
+        assert llmshop_settings.SHOP_GREETING == "hello"
+        with override_settings(LLMSHOP={"SHOP_GREETING": "hi"}):
+            assert llmshop_settings.SHOP_GREETING == "hi"
+        # "shop" is installed in the test settings, so its key is accepted by the E001 check.
+        assert "SHOP_GREETING" in conf.known_keys()
+    finally:
+        monkeypatch.undo()
+        llmshop_settings.reload()
+    with pytest.raises(AttributeError):
+        _ = llmshop_settings.SHOP_GREETING

@@ -10,22 +10,41 @@ from pathlib import Path
 
 import pytest
 
-from django_llmshop import checks
-from django_llmshop.conf import DEFAULTS, ENDPOINT_DEFAULTS
+import django_llmshop
+from django_llmshop.conf import ENDPOINT_DEFAULTS, defaults_by_app
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
+PACKAGE = Path(django_llmshop.__file__).resolve().parent
 CHECK_ID = re.compile(r"llmshop\.[EW]\d{3}")
+EMITTED_ID = re.compile(r"id=\"(llmshop\.[EW]\d{3})\"")
+SUB_APPS = ("django_llmshop.support", "django_llmshop.recommend")
 
 
 def check_ids_in_code() -> set[str]:
-    return set(CHECK_ID.findall(Path(checks.__file__).read_text(encoding="utf-8")))
+    """Ids a check emits, in the core's checks and in every sub-app's."""
+    return {
+        found
+        for path in PACKAGE.rglob("*.py")
+        for found in EMITTED_ID.findall(path.read_text(encoding="utf-8"))
+    }
+
+
+def registered_keys() -> set[str]:
+    """Every key of the core and of the sub-apps registered in this (all-installed) run."""
+    return {key for keys in defaults_by_app().values() for key in keys}
+
+
+def test_every_sub_app_has_registered_its_keys() -> None:
+    # Guards the test below: a sub-app whose app_settings was never imported would hide its keys.
+    assert set(SUB_APPS) <= set(defaults_by_app())
+    assert all(defaults_by_app()[app] for app in SUB_APPS)
 
 
 def check_ids_in_docs() -> set[str]:
     return set(CHECK_ID.findall((DOCS / "checks.md").read_text(encoding="utf-8")))
 
 
-@pytest.mark.parametrize("key", sorted({*DEFAULTS, *ENDPOINT_DEFAULTS}))
+@pytest.mark.parametrize("key", sorted({*registered_keys(), *ENDPOINT_DEFAULTS}))
 def test_every_setting_is_in_the_reference(key: str) -> None:
     text = (DOCS / "settings.md").read_text(encoding="utf-8")
     assert f"`{key}`" in text
@@ -34,7 +53,7 @@ def test_every_setting_is_in_the_reference(key: str) -> None:
 
 def test_the_code_has_check_ids() -> None:
     # Guards the two tests below against a regex that silently matches nothing.
-    assert {"llmshop.E001", "llmshop.W001"} <= check_ids_in_code()
+    assert {"llmshop.E001", "llmshop.E012", "llmshop.E013", "llmshop.W001"} <= check_ids_in_code()
 
 
 def test_every_check_id_is_documented() -> None:
@@ -44,7 +63,7 @@ def test_every_check_id_is_documented() -> None:
 
 def test_every_documented_check_id_exists() -> None:
     unknown = check_ids_in_docs() - check_ids_in_code()
-    assert not unknown, f"checks.md describes ids checks.py never emits: {sorted(unknown)}"
+    assert not unknown, f"checks.md describes ids no check emits: {sorted(unknown)}"
 
 
 @pytest.mark.parametrize("check_id", sorted(check_ids_in_code()))

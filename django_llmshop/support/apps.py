@@ -3,6 +3,10 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# Registers the CHAT_... keys with the core's settings object as soon as Django loads this
+# config, before any model or check reads them.
+from django_llmshop.support import app_settings  # noqa: F401
+
 
 class SupportConfig(AppConfig):
     name = "django_llmshop.support"
@@ -15,9 +19,10 @@ class SupportConfig(AppConfig):
 
         from django_llmshop import sweeper
         from django_llmshop.support import receivers
-        from django_llmshop.support.checks import check_answer_plan
+        from django_llmshop.support.checks import check_answer_plan, check_chat_settings
         from django_llmshop.support.endings import sweep_replies
 
         receivers.connect()
-        checks.register(check_answer_plan, "llmshop")
+        checks.register(check_chat_settings, checks.Tags.compatibility, "llmshop")
+        checks.register(check_answer_plan, checks.Tags.compatibility, "llmshop")
         sweeper.register("chat_replies", sweep_replies)
