@@ -17,6 +17,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from django_llmshop import shoppers
 from django_llmshop.api.throttling import EVENT_THROTTLES
 from django_llmshop.api.views import ShopAPIView
 from django_llmshop.recommend import services, views
@@ -40,7 +41,7 @@ class EventListView(ShopAPIView):
     throttle_detail = gettext_lazy("Too many events; please slow down.")
 
     def post(self, request: Request) -> Response:
-        shopper = services.as_shopper(request._request, create=True)
+        shopper = shoppers.as_shopper(request._request, create=True)
         serializer = EventSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

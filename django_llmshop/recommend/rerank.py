@@ -1,28 +1,23 @@
-"""LLM re-ranking among the candidates, done in a task and served from the cache.
+"""LLM re-ranking among the candidates: the model call, run in a task, that fills the cache.
 
-A web request never waits for the model: it serves the candidate order at once and, when the
-cache holds no ranking for this shopper and context, enqueues :func:`rerank` (which fills the
-cache). The model may only reorder the candidates and give each a one-line reason; ids it
-invents are dropped and candidates it leaves out follow in their original order. On timeout,
+A web request never waits for the model: serving (``services.recommend``) shows the candidate
+order at once and, when the cache holds no ranking for this shopper and context, enqueues
+:func:`rerank`. The model may only reorder the candidates and give each a one-line reason; ids
+it invents are dropped and candidates it leaves out follow in their original order. On timeout,
 bad JSON, a spent budget or an open circuit the candidate order stays, the call log says why.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from dataclasses import dataclass, replace
 from typing import Any
 
 from django.core.cache import cache
-from django.utils.translation import get_language
 
 from django_llmshop.adapters import get_adapter
 from django_llmshop.conf import llmshop_settings
 from django_llmshop.gateway import llm_for
 from django_llmshop.llm import LLMError
-from django_llmshop.recommend.services import Shopper
-from django_llmshop.recommend.serving import Recommendation, candidates
 from django_llmshop.text import clean_text
 
 logger = logging.getLogger("django_llmshop.recommend")
@@ -50,54 +45,6 @@ SCHEMA: dict[str, Any] = {
     "required": ["ranking"],
     "additionalProperties": False,
 }
-
-
-@dataclass
-class RecommendationList:
-    """What a surface shows: the items, and whether a re-ranking is still being computed."""
-
-    items: list[Recommendation]
-    pending: bool = False
-
-
-def cache_key(shopper: Shopper | None, history: list[str], candidate_ids: list[str]) -> str:
-    raw = "|".join([shopper.key if shopper else "-", ",".join(history), ",".join(candidate_ids)])
-    language = get_language() or ""
-    return f"llmshop:rec:rerank:{language}:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
-
-
-def recommend(
-    shopper: Shopper | None, product: Any = None, k: int = 10, *, rerank: bool | None = None
-) -> RecommendationList:
-    """The shopper's recommendations; re-ranked from the cache when re-ranking is on."""
-    enabled = llmshop_settings.RECOMMEND_RERANK if rerank is None else rerank
-    size = max(k, int(llmshop_settings.RECOMMEND_RERANK_CANDIDATES)) if enabled else k
-    found = candidates(shopper, product, size)
-    if not enabled or not found.items:
-        return RecommendationList(found.items[:k])
-    ids = [r.product_id for r in found.items]
-    key = cache_key(shopper, found.history, ids)
-    ranking = cache.get(key)
-    if ranking is None:
-        from django_llmshop.recommend.tasks import enqueue_rerank
-
-        # One task per shopper and context, however many requests arrive meanwhile.
-        if cache.add(f"{key}:queued", 1, timeout=60):
-            enqueue_rerank(key, found.history, ids, get_language() or "en")
-        return RecommendationList(found.items[:k], pending=True)
-    return RecommendationList(apply_ranking(found.items, ranking)[:k])
-
-
-def apply_ranking(items: list[Recommendation], ranking: dict[str, Any]) -> list[Recommendation]:
-    """Reorder by a cached ranking: known ids first with their reasons, the rest after."""
-    order = ranking.get("order") or []
-    reasons = ranking.get("reasons") or {}
-    by_id = {r.product_id: r for r in items}
-    ranked = [
-        replace(by_id[i], reason=reasons.get(i) or by_id[i].reason) for i in order if i in by_id
-    ]
-    placed = {r.product_id for r in ranked}
-    return ranked + [r for r in items if r.product_id not in placed]
 
 
 def clean_ranking(value: Any, candidate_ids: list[str]) -> dict[str, Any]:

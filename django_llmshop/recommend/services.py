@@ -1,82 +1,39 @@
-"""The recommendations' public functions: who the shopper is, recording events, serving.
+"""The recommendations' public functions: recording events and serving recommendations.
 
 A shop calls :func:`record_event` where shoppers do things (add to cart, order placed) and
 :func:`recommend_for` (also the function the support chat may call) to get recommendations.
+Who the shopper is (a user, or the session's token) is :mod:`django_llmshop.shoppers`' part.
 """
 
 from __future__ import annotations
 
-import secrets
-from dataclasses import dataclass
-from datetime import timedelta
+import hashlib
+from dataclasses import dataclass, replace
 from typing import Any
 
-from django.db import models
+from django.core.cache import cache
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils.translation import get_language
 
+from django_llmshop import shoppers
 from django_llmshop.adapters import get_adapter
 from django_llmshop.conf import llmshop_settings
-from django_llmshop.recommend.models import ShopperEvent, TrainedModel
+from django_llmshop.recommend.models import ShopperEvent
+from django_llmshop.recommend.retention import purge_events
+from django_llmshop.recommend.serving import Recommendation, candidates, product_key
+from django_llmshop.recommend.tasks import enqueue_rerank
+from django_llmshop.shoppers import Shopper, as_shopper, session_token
 
-#: The session key under which an anonymous shopper's random token is kept. A token, not
-#: Django's session key, because login changes the session key but keeps the session's data.
-SESSION_TOKEN = "llmshop_shopper"
+__all__ = [
+    "SESSION_TOKEN", "Shopper", "as_shopper", "session_token", "product_key", "purge_events",
+    "record_event", "record_order", "hand_over_events", "adopt_events", "available_product",
+    "RecommendationList", "recommend", "recommend_for",
+]  # fmt: skip
+
+#: Kept for code that read the session itself; the key now lives in ``shoppers``.
+SESSION_TOKEN = shoppers.SESSION_KEY
 
 EVENT_TYPES = frozenset(ShopperEvent.Type.values)
-
-
-@dataclass(frozen=True)
-class Shopper:
-    """A logged-in user (``user_id``) or an anonymous session (``session_key``)."""
-
-    user_id: Any = None
-    session_key: str = ""
-
-    @property
-    def key(self) -> str:
-        return f"u:{self.user_id}" if self.user_id is not None else f"s:{self.session_key}"
-
-    def events(self) -> models.QuerySet[ShopperEvent]:
-        if self.user_id is not None:
-            return ShopperEvent.objects.filter(user_id=self.user_id)
-        # The token is random and its session's own, so it needs no "user is null" (which
-        # could lead a database to the user index and a scan of every anonymous event).
-        return ShopperEvent.objects.filter(session_key=self.session_key)
-
-
-def session_token(request: HttpRequest, *, create: bool = False) -> str:
-    """The random shopper token kept in the session ("" when there is none yet)."""
-    session = getattr(request, "session", None)
-    if session is None:
-        return ""
-    token = session.get(SESSION_TOKEN, "")
-    if not token and create:
-        token = secrets.token_urlsafe(24)
-        session[SESSION_TOKEN] = token
-    return str(token)
-
-
-def as_shopper(who: Any, *, create: bool = False) -> Shopper | None:
-    """The shopper behind a request, a user, a session key string or a ``Shopper``."""
-    if who is None or isinstance(who, Shopper):
-        return who
-    if isinstance(who, str):
-        return Shopper(session_key=who) if who else None
-    if isinstance(who, HttpRequest):
-        user = getattr(who, "user", None)
-        if user is not None and user.is_authenticated:
-            return Shopper(user_id=user.pk)
-        token = session_token(who, create=create)
-        return Shopper(session_key=token) if token else None
-    if getattr(who, "is_authenticated", False):
-        return Shopper(user_id=who.pk)
-    return None
-
-
-def product_key(product: Any) -> str:
-    """A product's id as events store it: ``str(pk)`` of an instance, or the id given."""
-    return str(product.pk if isinstance(product, models.Model) else product)
 
 
 def record_event(who: Any, product: Any, type: str) -> ShopperEvent | None:
@@ -112,12 +69,16 @@ def record_order(user: Any, products: list[Any]) -> int:
     return len(ShopperEvent.objects.bulk_create(events))
 
 
+def hand_over_events(token: str, owner: Shopper) -> int:
+    """Give anonymous session ``token``'s events to ``owner`` (registered for login)."""
+    return shoppers.hand_over(ShopperEvent.objects.all(), token, owner)
+
+
 def adopt_events(request: HttpRequest, user: Any) -> int:
     """Move the anonymous session's events to the account the shopper just logged in to."""
-    token = session_token(request)
-    if not token or user is None or user.pk is None:
+    if user is None or user.pk is None:
         return 0
-    return ShopperEvent.objects.filter(user__isnull=True, session_key=token).update(user=user)
+    return hand_over_events(session_token(request), Shopper(user_id=user.pk))
 
 
 def available_product(product_id: Any) -> Any | None:
@@ -129,26 +90,59 @@ def available_product(product_id: Any) -> Any | None:
     return product
 
 
-def purge_events(now: Any = None) -> int:
-    """Delete events older than ``RECOMMEND_EVENT_RETENTION_DAYS``, and retired models."""
-    days = int(llmshop_settings.RECOMMEND_EVENT_RETENTION_DAYS)
-    cutoff = (now or timezone.now()) - timedelta(days=days)
-    deleted, _ = ShopperEvent.objects.filter(created__lt=cutoff).delete()
-    TrainedModel.objects.filter(
-        status__in=[TrainedModel.Status.RETIRED, TrainedModel.Status.FAILED]
-    ).delete()
-    return deleted
+@dataclass
+class RecommendationList:
+    """What a surface shows: the items, and whether a re-ranking is still being computed."""
+
+    items: list[Recommendation]
+    pending: bool = False
+
+
+def cache_key(shopper: Shopper | None, history: list[str], candidate_ids: list[str]) -> str:
+    raw = "|".join([shopper.key if shopper else "-", ",".join(history), ",".join(candidate_ids)])
+    language = get_language() or ""
+    return f"llmshop:rec:rerank:{language}:{hashlib.sha256(raw.encode()).hexdigest()[:32]}"
+
+
+def recommend(
+    shopper: Shopper | None, product: Any = None, k: int = 10, *, rerank: bool | None = None
+) -> RecommendationList:
+    """The shopper's recommendations; re-ranked from the cache when re-ranking is on."""
+    enabled = llmshop_settings.RECOMMEND_RERANK if rerank is None else rerank
+    size = max(k, int(llmshop_settings.RECOMMEND_RERANK_CANDIDATES)) if enabled else k
+    found = candidates(shopper, product, size)
+    if not enabled or not found.items:
+        return RecommendationList(found.items[:k])
+    ids = [r.product_id for r in found.items]
+    key = cache_key(shopper, found.history, ids)
+    ranking = cache.get(key)
+    if ranking is None:
+        # One task per shopper and context, however many requests arrive meanwhile.
+        if cache.add(f"{key}:queued", 1, timeout=60):
+            enqueue_rerank(key, found.history, ids, get_language() or "en")
+        return RecommendationList(found.items[:k], pending=True)
+    return RecommendationList(apply_ranking(found.items, ranking)[:k])
+
+
+def apply_ranking(items: list[Recommendation], ranking: dict[str, Any]) -> list[Recommendation]:
+    """Reorder by a cached ranking: known ids first with their reasons, the rest after."""
+    order = ranking.get("order") or []
+    reasons = ranking.get("reasons") or {}
+    by_id = {r.product_id: r for r in items}
+    ranked = [
+        replace(by_id[i], reason=reasons.get(i) or by_id[i].reason) for i in order if i in by_id
+    ]
+    placed = {r.product_id for r in ranked}
+    return ranked + [r for r in items if r.product_id not in placed]
 
 
 def recommend_for(
     shopper: Any, product: Any = None, k: int = 10, *, rerank: bool | None = None
-) -> list[Any]:
+) -> list[Recommendation]:
     """Up to ``k`` :class:`~django_llmshop.recommend.serving.Recommendation` for a shopper.
 
     ``shopper`` is a user, a session key, a request or a ``Shopper``; ``product`` (the page
     being viewed) counts as the most recent item. With re-ranking on (``RECOMMEND_RERANK``, or
     ``rerank``) a cached model ranking is applied, or computed in a task for next time.
     """
-    from django_llmshop.recommend.rerank import recommend
-
     return recommend(as_shopper(shopper), product, k, rerank=rerank).items

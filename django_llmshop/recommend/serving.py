@@ -22,7 +22,7 @@ from django_llmshop.recommend.models import (
     ShopperEvent,
     TrainedModel,
 )
-from django_llmshop.recommend.services import Shopper, product_key
+from django_llmshop.shoppers import Shopper
 
 DEFAULT_PARAMS = {"recency": 0.6, "max_history": 10, "prior": 0.02}
 
@@ -43,6 +43,11 @@ class Candidates:
 
     items: list[Recommendation]
     history: list[str]
+
+
+def product_key(product: Any) -> str:
+    """A product's id as events store it: ``str(pk)`` of an instance, or the id given."""
+    return str(product.pk if isinstance(product, models.Model) else product)
 
 
 def active_model() -> tuple[int | None, dict[str, Any]]:

@@ -11,7 +11,8 @@ Schedule training and the purge with Celery beat, e.g. every hour and every nigh
 from __future__ import annotations
 
 from celery import shared_task
-from django.db import transaction
+
+from django_llmshop.queueing import enqueue_on_commit
 
 TRAIN = "llmshop.recommend.train"
 PURGE = "llmshop.recommend.purge_events"
@@ -29,7 +30,7 @@ def train_task() -> int:
 @shared_task(name=PURGE, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def purge_events_task() -> int:
     """Delete events past ``RECOMMEND_EVENT_RETENTION_DAYS`` and retired models."""
-    from django_llmshop.recommend.services import purge_events
+    from django_llmshop.recommend.retention import purge_events
 
     return purge_events()
 
@@ -47,13 +48,9 @@ def rerank_task(key: str, history: list[str], candidate_ids: list[str], language
 
 def enqueue_rerank(key: str, history: list[str], candidate_ids: list[str], language: str) -> None:
     """Send the re-rank task once the current transaction commits."""
-    send = getattr(rerank_task, "delay_on_commit", None)
-    if send is not None:  # Celery's DjangoTask
-        send(key, history, candidate_ids, language)
-    else:
-        transaction.on_commit(lambda: rerank_task.delay(key, history, candidate_ids, language))
+    enqueue_on_commit(rerank_task, key, history, candidate_ids, language)
 
 
 def enqueue_training() -> None:
     """Send the training task once the current transaction commits."""
-    transaction.on_commit(lambda: train_task.delay())
+    enqueue_on_commit(train_task)

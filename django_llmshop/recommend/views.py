@@ -11,8 +11,8 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from django_llmshop.adapters import get_adapter
-from django_llmshop.recommend.rerank import recommend
-from django_llmshop.recommend.services import as_shopper, available_product
+from django_llmshop.recommend.services import available_product, recommend
+from django_llmshop.shoppers import as_shopper
 
 DEFAULT_LIMIT = 4
 MAX_LIMIT = 24

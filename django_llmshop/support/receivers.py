@@ -1,22 +1,16 @@
-"""Signal receivers: carry chats over at login, re-index knowledge when it changes."""
+"""Signal receivers: chats follow the shopper at login, knowledge is re-indexed when it changes."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.apps import apps
-from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_delete, post_save
 
+from django_llmshop import shoppers
 from django_llmshop.conf import llmshop_settings
 from django_llmshop.support.models import KnowledgeDocument
-
-
-def _adopt(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    from django_llmshop.support.services import adopt_conversations
-
-    if request is not None:
-        adopt_conversations(request, user)
+from django_llmshop.support.services import hand_over_conversations
 
 
 def _document_saved(sender: Any, instance: KnowledgeDocument, raw: bool = False, **kw: Any) -> None:
@@ -34,7 +28,7 @@ def _page_changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) 
 
 
 def connect() -> None:
-    user_logged_in.connect(_adopt, dispatch_uid="llmshop_chat_adopt")
+    shoppers.on_carry_over(hand_over_conversations)
     post_save.connect(_document_saved, sender=KnowledgeDocument, dispatch_uid="llmshop_kb_index")
     label = llmshop_settings.PAGE_MODEL
     if label:

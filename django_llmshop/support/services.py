@@ -6,7 +6,6 @@ No model is called here: a posted message gets a pending reply and a Celery task
 from __future__ import annotations
 
 import re
-import secrets
 from typing import Any
 
 from django.db import transaction
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from django_llmshop import shoppers
 from django_llmshop.conf import llmshop_settings
 from django_llmshop.gateway import check_budget
 from django_llmshop.llm import BudgetExceededError
@@ -25,45 +25,17 @@ from django_llmshop.support.models import Conversation, Handoff, Message
 from django_llmshop.support.streambuffer import get_stream_buffer
 from django_llmshop.support.tasks import enqueue_reply
 
-SESSION_TOKEN = "llmshop_chat_owner"
+#: Kept for code that read the session itself: the shopper's token now lives under the key
+#: that the chat and recommendations share (see :mod:`django_llmshop.shoppers`).
+SESSION_TOKEN = shoppers.SESSION_KEY
+session_token = shoppers.session_token
+owns = shoppers.owns
 
 # --- who owns what ------------------------------------------------------------------------
 
 
-def session_token(request: HttpRequest, *, create: bool = False) -> str | None:
-    """The random owner token kept in the shopper's session (made on first use)."""
-    session = getattr(request, "session", None)
-    if session is None:
-        return None
-    token: str | None = session.get(SESSION_TOKEN)
-    if token is None and create:
-        token = secrets.token_urlsafe(24)
-        session[SESSION_TOKEN] = token
-    return token
-
-
-def _user(request: HttpRequest) -> Any:
-    user = getattr(request, "user", None)
-    return user if user is not None and user.is_authenticated else None
-
-
-def owns(request: HttpRequest, conversation: Conversation) -> bool:
-    """Whether the request's shopper owns the conversation. Staff are no exception."""
-    user = _user(request)
-    if user is not None:
-        return bool(conversation.user_id == user.pk)
-    token = session_token(request)
-    return bool(conversation.user_id is None and token and conversation.session_key == token)
-
-
 def conversations_of(request: HttpRequest) -> Any:
-    user = _user(request)
-    if user is not None:
-        return Conversation.objects.filter(user=user)
-    token = session_token(request)
-    if not token:
-        return Conversation.objects.none()
-    return Conversation.objects.filter(user__isnull=True, session_key=token)
+    return shoppers.owned(request, Conversation.objects.all())
 
 
 def current_conversation(request: HttpRequest) -> Conversation | None:
@@ -74,17 +46,20 @@ def current_conversation(request: HttpRequest) -> Conversation | None:
     return found
 
 
+def hand_over_conversations(token: str, owner: shoppers.Shopper) -> int:
+    """Give anonymous session ``token``'s conversations to ``owner`` (registered for login)."""
+    return shoppers.hand_over(Conversation.objects.all(), token, owner)
+
+
 def adopt_conversations(request: HttpRequest, user: Any) -> int:
     """Move the anonymous shopper's conversations to the account they just logged in to."""
-    token = session_token(request)
-    if not token:
-        return 0
-    return Conversation.objects.filter(user__isnull=True, session_key=token).update(user=user)
+    owner = shoppers.Shopper(user_id=user.pk)
+    return hand_over_conversations(shoppers.session_token(request), owner)
 
 
 def start_conversation(request: HttpRequest) -> Conversation:
-    user = _user(request)
-    token = session_token(request, create=True) or ""
+    user = shoppers.request_user(request)
+    token = shoppers.session_token(request, create=True)
     language = (get_language() or "").lower()
     if language not in [code.lower() for code in llmshop_settings.LANGUAGES]:
         language = ""

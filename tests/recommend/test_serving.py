@@ -141,8 +141,8 @@ def test_the_history_is_the_last_distinct_items_with_their_last_event(history):
     from django.utils import timezone
 
     from django_llmshop.recommend.models import ShopperEvent
-    from django_llmshop.recommend.services import Shopper
     from django_llmshop.recommend.serving import shopper_history
+    from django_llmshop.shoppers import Shopper
 
     b = history.bottles
     start = timezone.now() - timedelta(hours=1)
