@@ -1,4 +1,4 @@
-"""Context of the recommendation template tags (the tags live in ``templatetags/llmshop.py``)."""
+"""Context of the recommendation template tags (in ``templatetags/llmshop_recommend.py``)."""
 
 from __future__ import annotations
 

@@ -1,92 +1,48 @@
-"""Template tags of django-llmshop: ``{% load llmshop %}`` then ``{% llmshop_chat %}``,
-``{% llmshop_review_summary product %}``, ``{% llmshop_recommendations product=product %}``,
-``{% llmshop_track product %}``."""
+"""``{% load llmshop %}``: the tags of every installed sub-app under one name.
+
+Each sub-app owns its tags: ``{% load llmshop_chat %}`` (support), ``{% load llmshop_content %}``
+(``llmshop_review_summary``) and ``{% load llmshop_recommend %}`` (``llmshop_recommendations``,
+``llmshop_track``). This library gathers them from the sub-apps found installed in the app
+registry, imported by name, so the core imports no sub-app. A tag of a sub-app that is not
+installed still parses and renders nothing, so a shared base template keeps working.
+"""
 
 from __future__ import annotations
 
+from importlib import import_module
 from typing import Any
 
 from django import template
 from django.apps import apps
-from django.template.loader import render_to_string
 
-register = template.Library()
-
-
-@register.simple_tag(takes_context=True)
-def llmshop_chat(context: template.Context) -> str:
-    """The floating support chat; needs ``django_llmshop.support`` and the request in context."""
-    request = context.get("request")
-    if request is None or not apps.is_installed("django_llmshop.support"):
-        return ""
-    from django_llmshop.support.views import widget_context
-
-    data: dict[str, Any] = widget_context(request)
-    data["csrf_token"] = context.get("csrf_token", "")
-    return (  # render_to_string gives safe HTML: the template escapes what it renders
-        render_to_string("django_llmshop/support/widget.html", data, request=request)
-    )
+#: Sub-app → (its tag library module, the tags it provides).
+SUB_APP_LIBRARIES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "django_llmshop.support": ("templatetags.llmshop_chat", ("llmshop_chat",)),
+    "django_llmshop.content": ("templatetags.llmshop_content", ("llmshop_review_summary",)),
+    "django_llmshop.recommend": (
+        "templatetags.llmshop_recommend",
+        ("llmshop_recommendations", "llmshop_track"),
+    ),
+}
 
 
-@register.simple_tag(takes_context=True)
-def llmshop_review_summary(context: template.Context, product: Any) -> str:
-    """The published "what customers say" summary of ``product`` in the current language."""
-    if product is None or not apps.is_installed("django_llmshop.content"):
-        return ""
-    from django.utils.translation import get_language
-
-    from django_llmshop.content.views import published_review_summary
-
-    draft = published_review_summary(product, get_language() or "en")
-    if draft is None:
-        return ""
-    parts = draft.parts or {}
-    data = {
-        "draft": draft,
-        "product": product,
-        "summary": str(parts.get("summary", "")),
-        "pros": [str(item) for item in parts.get("pros", []) if str(item).strip()],
-        "cons": [str(item) for item in parts.get("cons", []) if str(item).strip()],
-        "review_count": parts.get("review_count"),
-    }
-    return (  # render_to_string gives safe HTML: the template escapes what it renders
-        render_to_string(
-            "django_llmshop/content/review_summary.html", data, request=context.get("request")
-        )
-    )
+def _nothing(*args: Any, **kwargs: Any) -> str:
+    """Stands in for a tag of a sub-app that is not installed."""
+    return ""
 
 
-@register.simple_tag(takes_context=True)
-def llmshop_recommendations(
-    context: template.Context, product: Any = None, limit: int = 4, track: bool = True
-) -> str:
-    """A block of recommendations for this shopper, loaded with htmx once the page is shown.
-
-    With ``product`` (the page's product) it counts as the most recent item and, unless
-    ``track=False``, its view is recorded.
-    """
-    if not apps.is_installed("django_llmshop.recommend"):
-        return ""
-    from django_llmshop.recommend.tags import lazy_context
-
-    data = lazy_context(product, int(limit), context.get("csrf_token", ""))
-    if not track:
-        data.pop("track_url", None)
-    return (  # render_to_string gives safe HTML: the template escapes what it renders
-        render_to_string("django_llmshop/recommend/lazy.html", data, request=context.get("request"))
-    )
+def build_library() -> template.Library:
+    """One library with the tags and filters of every installed sub-app's library."""
+    library = template.Library()
+    for app, (module, tags) in SUB_APP_LIBRARIES.items():
+        if apps.is_installed(app):
+            own: template.Library = import_module(f"{app}.{module}").register
+            library.tags.update(own.tags)
+            library.filters.update(own.filters)
+        else:
+            for name in tags:
+                library.simple_tag(_nothing, name=name)
+    return library
 
 
-@register.simple_tag(takes_context=True)
-def llmshop_track(context: template.Context, product: Any) -> str:
-    """A beacon that records the shopper's view of ``product`` (needs htmx on the page)."""
-    if product is None or not apps.is_installed("django_llmshop.recommend"):
-        return ""
-    from django_llmshop.recommend.tags import track_context
-
-    data = track_context(product, context.get("csrf_token", ""))
-    return (  # render_to_string gives safe HTML: the template escapes what it renders
-        render_to_string(
-            "django_llmshop/recommend/track.html", data, request=context.get("request")
-        )
-    )
+register = build_library()
