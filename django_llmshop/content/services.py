@@ -26,7 +26,7 @@ from django_llmshop.content.publishing import (
     reject_draft,
     revert_version,
 )
-from django_llmshop.queueing import enqueue_on_commit
+from django_llmshop.content.tasks import enqueue_chunk, enqueue_regeneration
 
 __all__ = [
     "ContentConflict", "ContentError", "FindingsNotConfirmed", "edit_draft", "publish_draft",
@@ -119,24 +119,20 @@ def start_job(
 
 
 def _queue_chunks(job: GenerationJob, items: list[Item], chunk_size: int = CHUNK_SIZE) -> None:
-    from django_llmshop.content.tasks import generate_chunk
-
     for start in range(0, len(items), chunk_size):
         chunk = [[i.product_id, i.language, i.variant] for i in items[start : start + chunk_size]]
-        enqueue_on_commit(generate_chunk, job.pk, chunk)
+        enqueue_chunk(job.pk, chunk)
 
 
 def regenerate_draft(draft: Draft, note: str, user: Any) -> Draft:
     """Generate a draft again with a note to the model; the same row is reused."""
-    from django_llmshop.content.tasks import regenerate
-
     if draft.status == Draft.Status.PUBLISHED:
         raise ContentError(_("A published draft cannot be regenerated; revert it first."))
     draft.note = note
     draft.status = Draft.Status.PENDING
     draft.error = ""
     draft.save(update_fields=["note", "status", "error", "updated_at"])
-    enqueue_on_commit(regenerate, draft.pk)
+    enqueue_regeneration(draft.pk)
     return draft
 
 

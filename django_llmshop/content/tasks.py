@@ -1,14 +1,16 @@
-"""Celery tasks of the content sub-app: thin wrappers over :mod:`.generation` and :mod:`.services`.
+"""Celery tasks of the content sub-app: thin wrappers over :mod:`.generation`, and their queueing.
 
-Route ``llmshop.content.*`` to a prefork worker; each chunk runs many model calls at once.
+Route ``llmshop.content.*`` to a prefork worker; each chunk runs many model calls at once. The
+services queue work through :func:`enqueue_chunk` and :func:`enqueue_regeneration`, so this
+module imports no service when it loads (no import circle).
 """
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from django_llmshop.content import services
 from django_llmshop.content.generation import Item, regenerate_one, run_items
+from django_llmshop.queueing import enqueue_on_commit
 
 
 @shared_task(
@@ -40,4 +42,17 @@ def regenerate(draft_id: int) -> None:
 )
 def resume_stale_jobs() -> None:
     """Periodic (every few minutes): resume jobs whose worker died."""
-    services.resume_stale_jobs()
+    # Imported here: the services queue this module's tasks, so they import it when they load.
+    from django_llmshop.content.services import resume_stale_jobs as resume
+
+    resume()
+
+
+def enqueue_chunk(job_id: int, items: list[list[object]]) -> None:
+    """Send one chunk of a job to a worker once the current transaction commits."""
+    enqueue_on_commit(generate_chunk, job_id, items)
+
+
+def enqueue_regeneration(draft_id: int) -> None:
+    """Send a draft's regeneration to a worker once the current transaction commits."""
+    enqueue_on_commit(regenerate, draft_id)
