@@ -24,7 +24,7 @@ from django_llmshop.support.models import (
     KnowledgeDocument,
     Message,
 )
-from django_llmshop.support.replies import message_html
+from django_llmshop.support.payloads import message_html
 
 RATING_ICONS = {1: "👍", -1: "👎", 0: ""}
 
