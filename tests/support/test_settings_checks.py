@@ -9,6 +9,7 @@ def check_settings():
     """Every llmshop check: the core's and those the installed sub-apps register."""
     return run_checks(tags=["llmshop"])
 
+
 GOOD = {"BASE_URL": "https://api.example.com/v1", "MODEL": "m"}
 
 
