@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from django_llmshop.adminquery import RefuseUnstorableQuery
-from django_llmshop.content import services, views
+from django_llmshop.content import services, version_views, views
 from django_llmshop.content.forms import BulkApproveForm
 from django_llmshop.content.models import ContentVersion, Draft, GenerationJob, Kind
 from django_llmshop.content.permissions import can_review
@@ -295,4 +295,4 @@ class ContentVersionAdmin(ContentAdmin, admin.ModelAdmin):
         form_url: str = "",
         extra_context: dict[str, Any] | None = None,
     ) -> HttpResponse:
-        return views.version_page(self, request, object_id)
+        return version_views.version_page(self, request, object_id)

@@ -25,7 +25,7 @@ from django_llmshop.conf import llmshop_settings
 from django_llmshop.content import services
 from django_llmshop.content.diff import diff_stats, highlight_findings, usable_findings, word_diff
 from django_llmshop.content.forms import ApproveForm, DraftEditForm, GenerateForm, RegenerateForm
-from django_llmshop.content.models import ContentVersion, Draft, GenerationJob, Kind
+from django_llmshop.content.models import Draft, GenerationJob, Kind
 
 # Both lived here before they got their own modules; they stay importable from here.
 from django_llmshop.content.permissions import can_review as can_review
@@ -287,66 +287,3 @@ def _review_post(
         model_admin.message_user(request, str(exc), messages.ERROR)
         return done
     return 400, None
-
-
-# --- versions --------------------------------------------------------------------------------
-
-
-def version_page(
-    model_admin: admin.ModelAdmin[Any], request: HttpRequest, object_id: str
-) -> HttpResponse:
-    """What a publication replaced and wrote, with a button that puts the old text back."""
-    version = object_or_404(ContentVersion.objects.select_related("draft"), object_id)
-    if not model_admin.has_view_permission(request, version):
-        raise PermissionDenied
-    status, conflict = 200, None
-    if request.method == "POST" and "_revert" in request.POST:
-        if not can_review(request.user):
-            raise PermissionDenied
-        try:
-            services.revert_version(version, request.user)
-        except services.ContentConflict as exc:
-            model_admin.message_user(
-                request,
-                _(
-                    "The product's text was changed after this version was published; "
-                    "reverting would overwrite that change, so nothing was reverted."
-                ),
-                messages.ERROR,
-            )
-            status, conflict = 409, exc
-        except services.ContentError as exc:
-            model_admin.message_user(request, str(exc), messages.ERROR)
-            return HttpResponseRedirect(request.path)
-        else:
-            model_admin.message_user(
-                request, _("The previous text was restored."), messages.SUCCESS
-            )
-            return HttpResponseRedirect(request.path)
-    product = version.draft.product
-    adapter = get_adapter()
-    rows = []
-    for role, published in version.published.items():
-        previous = str(version.previous.get(role, ""))
-        current = adapter.get_text(product, role) if product is not None else ""
-        rows.append(
-            {
-                "role": role,
-                "previous": previous,
-                "published": published,
-                "diff": word_diff(previous, published),
-                "current_diff": word_diff(published, current) if current != published else "",
-            }
-        )
-    context = {
-        "title": str(version),
-        "original": version,
-        "version": version,
-        "rows": rows,
-        "conflict": conflict,
-        "product": product,
-        "product_admin_url": admin_url(product) if product is not None else "",
-        "draft_url": admin_url(version.draft),
-        "can_review": can_review(request.user),
-    }
-    return admin_page(model_admin, request, "version.html", context, status=status)
