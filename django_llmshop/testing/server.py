@@ -4,48 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import threading
-import time
 from collections import deque
-from collections.abc import Callable
-from dataclasses import dataclass
 from types import TracebackType
-from typing import Any, Literal, Self
+from typing import Self
 
 from django_llmshop.testing import endpoints, payloads
 from django_llmshop.testing.http1 import MAX_HEAD_BYTES, BadRequest, Connection, Request
+from django_llmshop.testing.recorded import Endpoint, RecordedRequest, Responder, record_request
 from django_llmshop.testing.replies import Reply
 
 logger = logging.getLogger(__name__)
-
-Endpoint = Literal["chat", "embeddings"]
-
-
-@dataclass(frozen=True)
-class RecordedRequest:
-    """A request as the server received it; `json` is None when the body is not JSON."""
-
-    method: str
-    path: str
-    headers: dict[str, str]
-    json: Any
-    body: bytes
-    received_at: float
-
-
-Responder = Callable[[RecordedRequest], Reply | None]
-
-
-def _record(request: Request) -> RecordedRequest:
-    try:
-        parsed = json.loads(request.body) if request.body else None
-    except ValueError:
-        parsed = None
-    return RecordedRequest(
-        request.method, request.path, dict(request.headers), parsed, request.body, time.monotonic()
-    )
 
 
 class FakeLLMServer:
@@ -278,7 +248,7 @@ class FakeLLMServer:
                 self._in_flight -= 1
 
     async def _answer(self, conn: Connection, request: Request) -> bool:
-        record = _record(request)
+        record = record_request(request)
         with self._lock:
             self._requests.append(record)
         keep = request.keep_alive
