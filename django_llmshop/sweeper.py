@@ -29,10 +29,13 @@ def registered() -> list[str]:
     return list(_sweepers)
 
 
-def sweep() -> dict[str, int]:
-    """Run every registered sweeper; returns how many things each one finished."""
+def sweep(only: str | None = None) -> dict[str, int]:
+    """Run every registered sweeper (or the one named ``only``); returns how many things each
+    one finished."""
     done: dict[str, int] = {}
     for name, sweeper in list(_sweepers.items()):
+        if only is not None and name != only:
+            continue
         try:
             found = sweeper()
         except Exception:  # noqa: BLE001 - one failing sweeper must not stop the others; logged

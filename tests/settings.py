@@ -90,7 +90,9 @@ LLMSHOP = {
             "BASE_URL": os.environ.get("LLMSHOP_TEST_FAKE_URL", "http://127.0.0.1:9/v1"),
             "MODEL": "test-model",
             "MAX_RETRIES": 0,
-            "CONNECT_TIMEOUT": 1,
+            # Long enough for the fake server's accept on a busy machine (a refused connection,
+            # as on port 9, fails at once whatever this is).
+            "CONNECT_TIMEOUT": 10,
             "TIMEOUT": float(os.environ.get("LLMSHOP_TEST_TIMEOUT", "60")),
         }
     },

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from django_llmshop import sweeper
 from django_llmshop.content.generation import Item, regenerate_one, run_items
 from django_llmshop.queueing import enqueue_on_commit
 
@@ -41,11 +42,11 @@ def regenerate(draft_id: int) -> None:
     ignore_result=True,
 )
 def resume_stale_jobs() -> None:
-    """Periodic (every few minutes): resume jobs whose worker died."""
-    # Imported here: the services queue this module's tasks, so they import it when they load.
-    from django_llmshop.content.services import resume_stale_jobs as resume
+    """Periodic (every few minutes): resume jobs whose worker died.
 
-    resume()
+    Runs ``services.resume_stale_jobs`` through the sweeper, where the content app registers it:
+    the services queue this module's tasks, so this module does not import them back."""
+    sweeper.sweep(only="content_jobs")
 
 
 def enqueue_chunk(job_id: int, items: list[list[object]]) -> None:

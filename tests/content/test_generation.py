@@ -292,3 +292,14 @@ def test_budget_exhausted_fails_items_with_a_clear_error(
     assert job.status == "failed" and job.failed == 2
     assert all("BudgetExceededError" in d.error for d in job.drafts.all())
     assert model.requests == []
+
+
+def test_the_periodic_task_resumes_stale_jobs_through_the_sweeper(monkeypatch):
+    from django_llmshop import sweeper
+    from django_llmshop.content import tasks
+
+    seen = []
+    monkeypatch.setitem(sweeper._sweepers, "content_jobs", lambda: seen.append(1) or [7])
+    monkeypatch.setitem(sweeper._sweepers, "other", lambda: seen.append(2) or [])
+    tasks.resume_stale_jobs()
+    assert seen == [1]

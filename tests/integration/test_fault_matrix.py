@@ -81,7 +81,7 @@ def configure(settings: Any, server: Any, fault: Fault, purpose: str) -> None:
                 "API_KEY": "sk-test",
                 "MODEL": server.model,
                 "TIMEOUT": 1.0,
-                "CONNECT_TIMEOUT": 1.0,
+                "CONNECT_TIMEOUT": 5.0,  # the fake accepts at once; no fault stalls a connect
                 "MAX_RETRIES": fault.max_retries,
                 "MAX_CONCURRENCY": 4,
             }
