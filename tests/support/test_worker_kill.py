@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from collections import Counter
 
 import pytest
@@ -37,6 +38,38 @@ ANSWER = (
     "Yes, the bottle is safe in the dishwasher, on the top rack. Hand washing keeps the "
     "lid seal soft for longer, and the care guide on our help pages has the details."
 )
+
+
+def settled_counts(quiet: float = 10.0) -> dict[str, int] | None:
+    """The counts once every reply is done, or once nothing has changed for ``quiet`` seconds
+    (the worker has nothing left to do); None while replies are still moving."""
+    counts = status_counts()
+    if counts["done"] == REPLIES:
+        return counts
+    seen = _last_seen.get("counts")
+    now = time.monotonic()
+    if seen is None or seen[0] != counts:
+        _last_seen["counts"] = (counts, now)
+        return None
+    return counts if now - seen[1] >= quiet else None
+
+
+_last_seen: dict[str, tuple[dict[str, int], float]] = {}
+
+
+def recover_lost_replies() -> int:
+    """Sweep the replies no worker will finish and retry each, as the sweeper and the widget's
+    retry button do; returns how many were retried."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from django_llmshop.support.endings import sweep_replies
+    from django_llmshop.support.services import retry_reply
+
+    sweep_replies(now=timezone.now() + timedelta(hours=1))
+    failed = Message.objects.filter(role=Message.Role.ASSISTANT, status=Message.Status.FAILED)
+    return sum(retry_reply(message) for message in failed)
 
 
 def status_counts() -> dict[str, int]:
@@ -111,7 +144,17 @@ def test_kill_9_mid_replies_then_restart_finishes_each_reply_once(
         assert at_kill["done"] < REPLIES and interrupted, at_kill
 
         with worker_process(tmp_path / "second", **run):
-            wait_for(lambda: status_counts()["done"] == REPLIES, timeout=120)
+            _last_seen.clear()
+            settled = wait_for(settled_counts, timeout=180)
+            lost = REPLIES - settled["done"]
+            if lost and broker_kind == "redis":
+                # Redis moves a message to its unacknowledged set only after popping it from the
+                # queue: a kill between the two loses it. Such a reply is what the sweeper is
+                # for: it fails it with the reason, and the shopper's retry finishes it.
+                assert lost <= 8, settled  # at most what the dead worker had taken
+                recovered = recover_lost_replies()
+                assert recovered == lost, (recovered, settled)
+                wait_for(lambda: status_counts()["done"] == REPLIES, timeout=120)
 
     assert status_counts() == {"pending": 0, "streaming": 0, "done": REPLIES, "failed": 0}
     replies = Message.objects.filter(role=Message.Role.ASSISTANT)
