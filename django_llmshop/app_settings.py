@@ -83,6 +83,12 @@ DEFAULTS: dict[str, Any] = {
     "CIRCUIT_BREAKER": {"FAILURE_THRESHOLD": 5, "RESET_SECONDS": 30.0},
     # Daily spending cap per purpose in the endpoints' price unit (None: no cap).
     "DAILY_BUDGETS": {"support": None, "content": None, "recommend": None, "embedding": None},
+    # Monthly spending cap per purpose (None: no cap); Budget rows in the admin win over both.
+    "MONTHLY_BUDGETS": {"support": None, "content": None, "recommend": None, "embedding": None},
+    # Shares of a budget's limit at which staff are alerted, once per budget and period.
+    "BUDGET_ALERT_SHARES": (0.8, 1.0),
+    # Reply tokens a call without max_tokens holds against the budgets until it is settled.
+    "BUDGET_RESERVE_TOKENS": 1024,
     # The call log keeps excerpts of prompts and replies; False keeps none.
     "LOG_PROMPTS": True,
     "LOG_EXCERPT_CHARS": 2000,
@@ -104,14 +110,16 @@ DEFAULTS: dict[str, Any] = {
     "TRUSTED_PROXIES": [],
     # Also accept DRF's token authentication (needs "rest_framework.authtoken" installed).
     "API_TOKEN_AUTH": False,
-    # The host model holding help pages (policies, FAQ) that the chat answers from (None: none).
-    "PAGE_MODEL": "shop.Page",
+    # The host model holding help pages (policies, FAQ) that the chat answers from (None: none,
+    # the default, so a shop without such a model passes its checks as it is).
+    "PAGE_MODEL": None,
 }
 
 #: Dict settings whose user value is merged over the default instead of replacing it.
 MERGED_DICTS = (
     "PURPOSES",
     "DAILY_BUDGETS",
+    "MONTHLY_BUDGETS",
     "CIRCUIT_BREAKER",
     "PRODUCT_FIELDS",
     "REVIEW_FIELDS",

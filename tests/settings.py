@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_llmshop.content",
     "django_llmshop.support",
     "django_llmshop.recommend",
+    "django_llmshop.dashboard",
     "shop",
 ]
 MIDDLEWARE = [
@@ -83,6 +84,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TASK_IGNORE_RESULT = True
 LLMSHOP = {
+    "PAGE_MODEL": "shop.Page",
     # Nothing listens on port 9: a test that forgets to use the fake server fails loudly. A test
     # that starts a worker may point the worker at its fake server (and shorten the timeout).
     "ENDPOINTS": {

@@ -220,6 +220,7 @@ LLMSHOP = {
     "PRODUCT_MODEL": "shop.Product",
     "ORDER_MODEL": "shop.Order",
     "REVIEW_MODEL": "shop.Review",
+    "PAGE_MODEL": "shop.Page",
 }
 
 # --- Accounts ---------------------------------------------------------------------------------
