@@ -9,7 +9,7 @@
 | E005 | ``PURPOSES`` names an unknown purpose, or a purpose points at no endpoint |
 | E006 | ``PRODUCT_MODEL``, ``ORDER_MODEL``, ``REVIEW_MODEL`` or ``PAGE_MODEL``: no such model |
 | E007 | ``ADAPTER`` cannot be imported or is not a ``ShopAdapter`` |
-| E008 | a daily budget, the circuit breaker, ``RETRY_AFTER_CAP`` or the log retention is invalid |
+| E008 | a budget, the circuit breaker, ``RETRY_AFTER_CAP`` or the log retention is invalid |
 | E009 | the call-log settings (``LOG_EXCERPT_CHARS``, ``LOG_REDACT_PATTERNS``) are invalid |
 | E010 | ``ALLOWED_LINK_HOSTS`` is not a list of host names |
 | E011 | ``PRODUCT_FIELDS``/``REVIEW_FIELDS`` name unknown roles or fields; bad ``CURRENCY`` |
@@ -31,7 +31,8 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
 from django.utils.module_loading import import_string
 
-from django_llmshop.conf import DEFAULTS, PURPOSES, known_keys
+from django_llmshop.budgetchecks import check_budget_settings
+from django_llmshop.conf import DEFAULTS, known_keys
 from django_llmshop.endpointchecks import check_endpoint, check_purposes, check_shared_limits
 
 HINT_DOCS = "See the settings reference in the django-llmshop docs."
@@ -157,27 +158,7 @@ def _check_adapter(value: Any) -> list[CheckMessage]:
 
 
 def _check_limits(merged: dict[str, Any]) -> list[CheckMessage]:
-    messages: list[CheckMessage] = []
-    budgets = merged["DAILY_BUDGETS"]
-    if not isinstance(budgets, dict):
-        return [Error("LLMSHOP['DAILY_BUDGETS'] must be a dict.", id="llmshop.E008")]
-    for purpose, limit in budgets.items():
-        if purpose not in PURPOSES:
-            messages.append(
-                Error(
-                    f"LLMSHOP['DAILY_BUDGETS'] names an unknown purpose {purpose!r}.",
-                    id="llmshop.E008",
-                )
-            )
-        elif limit is not None and (
-            isinstance(limit, bool) or not isinstance(limit, int | float) or limit < 0
-        ):
-            messages.append(
-                Error(
-                    f"LLMSHOP['DAILY_BUDGETS'][{purpose!r}] must be None or a number >= 0.",
-                    id="llmshop.E008",
-                )
-            )
+    messages = check_budget_settings(merged)
     breaker = merged["CIRCUIT_BREAKER"]
     if (
         not isinstance(breaker, dict)

@@ -1,4 +1,4 @@
-"""The LLM gateway: one shared client per endpoint, purposes, daily budgets and the call log.
+"""The LLM gateway: one shared client per endpoint, purposes, budgets and the call log.
 
 Everything in the package that talks to a model goes through here::
 
@@ -8,8 +8,9 @@ Everything in the package that talks to a model goes through here::
     async with allm_for("content") as llm:          # inside a Celery task's asyncio batch
         result = await llm.chat(messages, obj=product)
 
-Each call is checked against the purpose's daily budget first, and writes one ``LLMCall`` row
-(:mod:`django_llmshop.calllog`). :class:`PurposeLLM` (sync) and :class:`AsyncPurposeLLM` are
+Each call first holds its estimated cost against the budgets it falls under
+(:mod:`django_llmshop.budgets`), and writes one ``LLMCall`` row (:mod:`django_llmshop.calllog`),
+which settles the hold to the real cost. :class:`PurposeLLM` (sync) and :class:`AsyncPurposeLLM` are
 siblings over one base: the sync one hands out a ``ChatStream``, the async one an
 ``AsyncChatStream``.
 """
@@ -18,25 +19,23 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
-from decimal import Decimal
 from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.db import close_old_connections, models
 
 # The call log's names stay importable from here, where they were before it got its module.
+from django_llmshop.budgets import HOLD_KEY, Hold, estimate_micros, record_call, reserve
+from django_llmshop.budgets import check_budget as check_budget
+from django_llmshop.budgets import daily_limit as daily_limit
 from django_llmshop.calllog import MAX_CALL_TOKENS as MAX_CALL_TOKENS
 from django_llmshop.calllog import MAX_COST as MAX_COST
-from django_llmshop.calllog import awrite_call_record as awrite_call_record
-from django_llmshop.calllog import write_call_record as write_call_record
 from django_llmshop.conf import Endpoint, llmshop_settings, on_reload
 from django_llmshop.limiter import limiter_for
 from django_llmshop.llm import (
     AsyncChatStream,
     AsyncLLMClient,
-    BudgetExceededError,
     CallRecord,
     ChatResult,
     ChatStream,
@@ -45,15 +44,21 @@ from django_llmshop.llm import (
     StreamChunk,
 )
 from django_llmshop.llm.streams import StreamOutcome
-from django_llmshop.models import Budget, spent_today
 
 logger = logging.getLogger("django_llmshop.gateway")
 
 _lock = threading.Lock()
 _clients: dict[str, LLMClient] = {}
 _breakers: dict[str, CircuitBreaker] = {}
-_budget_cache: tuple[float, dict[str, Decimal]] | None = None
-BUDGET_CACHE_SECONDS = 10.0
+
+#: Writes an ``LLMCall`` row and settles the call's budget hold (the batch and the chat's
+#: failure log write through this name too, so every logged cost is counted).
+write_call_record = record_call
+_awrite_call_record = sync_to_async(record_call, thread_sensitive=True)
+
+
+async def awrite_call_record(record: CallRecord) -> None:
+    await _awrite_call_record(record)
 
 
 def _breaker(alias: str) -> CircuitBreaker:
@@ -101,38 +106,11 @@ def client_for_endpoint(alias: str) -> LLMClient:
 @on_reload
 def close_clients() -> None:
     """Close and forget every cached client and breaker (settings changed)."""
-    global _budget_cache
     with _lock:
         for client in _clients.values():
             client.close()
         _clients.clear()
         _breakers.clear()
-        _budget_cache = None
-
-
-# --- budgets -------------------------------------------------------------------------------
-
-
-def daily_limit(purpose: str) -> Decimal | None:
-    """The active daily limit for ``purpose``: a ``Budget`` row wins over ``DAILY_BUDGETS``."""
-    global _budget_cache
-    now = time.monotonic()
-    if _budget_cache is None or now - _budget_cache[0] > BUDGET_CACHE_SECONDS:
-        rows = Budget.objects.filter(is_active=True).values_list("purpose", "daily_limit")
-        _budget_cache = (now, dict(rows))
-    if purpose in _budget_cache[1]:
-        return _budget_cache[1][purpose]
-    configured = llmshop_settings.DAILY_BUDGETS.get(purpose)
-    return None if configured is None else Decimal(str(configured))
-
-
-def check_budget(purpose: str) -> None:
-    """Raise ``BudgetExceededError`` when today's spending for ``purpose`` reached its limit."""
-    limit = daily_limit(purpose)
-    if limit is not None and spent_today(purpose) >= limit:
-        raise BudgetExceededError(
-            f"The daily budget for {purpose!r} ({limit}) is used up; calls resume tomorrow."
-        )
 
 
 # --- the purpose-bound facades ---------------------------------------------------------------
@@ -146,12 +124,30 @@ class _PurposeBase:
         self.obj = obj
         self.endpoint = llmshop_settings.endpoint_for(purpose)
 
-    def _metadata(self, obj: models.Model | None) -> dict[str, Any]:
+    def _metadata(self, obj: models.Model | None, hold: Hold | None = None) -> dict[str, Any]:
         return {
             "purpose": self.purpose,
             "endpoint": self.endpoint.alias,
             "obj": obj if obj is not None else self.obj,
+            HOLD_KEY: hold,
         }
+
+    def _reserve(
+        self,
+        messages: Sequence[Mapping[str, Any]] | None = None,
+        inputs: Sequence[str] | None = None,
+        kwargs: Mapping[str, Any] | None = None,
+    ) -> Hold | None:
+        """Hold the call's estimated cost in its budgets, or raise ``BudgetExceededError``."""
+        kwargs = kwargs or {}
+        micros = estimate_micros(
+            self.endpoint,
+            messages=messages,
+            inputs=inputs,
+            max_tokens=kwargs.get("max_tokens"),
+            json_output=kwargs.get("response_format") is not None,
+        )
+        return reserve(self.purpose, self.endpoint.alias, micros)
 
 
 class PurposeLLM(_PurposeBase):
@@ -168,8 +164,8 @@ class PurposeLLM(_PurposeBase):
         obj: models.Model | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        check_budget(self.purpose)
-        return self.client.chat(messages, metadata=self._metadata(obj), **kwargs)
+        hold = self._reserve(messages, kwargs=kwargs)
+        return self.client.chat(messages, metadata=self._metadata(obj, hold), **kwargs)
 
     def stream(
         self,
@@ -178,12 +174,12 @@ class PurposeLLM(_PurposeBase):
         obj: models.Model | None = None,
         **kwargs: Any,
     ) -> ChatStream:
-        check_budget(self.purpose)
-        return self.client.stream(messages, metadata=self._metadata(obj), **kwargs)
+        hold = self._reserve(messages, kwargs=kwargs)
+        return self.client.stream(messages, metadata=self._metadata(obj, hold), **kwargs)
 
     def embed(self, texts: Sequence[str], *, obj: models.Model | None = None) -> list[list[float]]:
-        check_budget(self.purpose)
-        return self.client.embed(list(texts), metadata=self._metadata(obj))
+        hold = self._reserve(inputs=texts)
+        return self.client.embed(list(texts), metadata=self._metadata(obj, hold))
 
 
 class AsyncPurposeLLM(_PurposeBase):
@@ -225,9 +221,15 @@ class AsyncPurposeLLM(_PurposeBase):
             raise RuntimeError("Use AsyncPurposeLLM inside 'async with'.")
         return self._aclient
 
-    async def _check_budget(self) -> None:
-        if self._record_sink is None:  # with a sink, its owner checks (from its own thread)
-            await sync_to_async(check_budget, thread_sensitive=True)(self.purpose)
+    async def _areserve(
+        self,
+        messages: Sequence[Mapping[str, Any]] | None = None,
+        inputs: Sequence[str] | None = None,
+        kwargs: Mapping[str, Any] | None = None,
+    ) -> Hold | None:
+        if self._record_sink is not None:  # with a sink, its owner checks (from its own thread)
+            return None
+        return await sync_to_async(self._reserve, thread_sensitive=True)(messages, inputs, kwargs)
 
     async def chat(
         self,
@@ -236,8 +238,8 @@ class AsyncPurposeLLM(_PurposeBase):
         obj: models.Model | None = None,
         **kwargs: Any,
     ) -> ChatResult:
-        await self._check_budget()
-        return await self.aclient.chat(messages, metadata=self._metadata(obj), **kwargs)
+        hold = await self._areserve(messages, kwargs=kwargs)
+        return await self.aclient.chat(messages, metadata=self._metadata(obj, hold), **kwargs)
 
     #: The name ``chat`` had before the sync methods left this class.
     achat = chat
@@ -249,17 +251,25 @@ class AsyncPurposeLLM(_PurposeBase):
         obj: models.Model | None = None,
         **kwargs: Any,
     ) -> AsyncChatStream:
-        """A streamed chat reply for ``async for``; the budget is checked as iteration starts
-        (a check needs the database, which an ``async def`` reaches only by awaiting)."""
-        inner = self.aclient.stream(messages, metadata=self._metadata(obj), **kwargs)
+        """A streamed chat reply for ``async for``; the budget is held as iteration starts
+        (a hold needs the database, which an ``async def`` reaches only by awaiting)."""
+        metadata = self._metadata(obj)
+        inner = self.aclient.stream(messages, metadata=metadata, **kwargs)
         outcome = StreamOutcome()
-        return AsyncChatStream(self._budgeted(inner, outcome), outcome)
+        budgeted = self._budgeted(inner, outcome, metadata, messages, kwargs)
+        return AsyncChatStream(budgeted, outcome)
 
     async def _budgeted(
-        self, inner: AsyncChatStream, outcome: StreamOutcome
+        self,
+        inner: AsyncChatStream,
+        outcome: StreamOutcome,
+        metadata: dict[str, Any],
+        messages: Sequence[Mapping[str, Any]],
+        kwargs: Mapping[str, Any],
     ) -> AsyncGenerator[StreamChunk, None]:
         try:
-            await self._check_budget()
+            # The record of the stream reads its metadata when it ends: the hold travels there.
+            metadata[HOLD_KEY] = await self._areserve(messages, kwargs=kwargs)
             async for chunk in inner:
                 yield chunk
             outcome.result = inner.result
@@ -269,8 +279,8 @@ class AsyncPurposeLLM(_PurposeBase):
     async def embed(
         self, texts: Sequence[str], *, obj: models.Model | None = None
     ) -> list[list[float]]:
-        await self._check_budget()
-        return await self.aclient.embed(list(texts), metadata=self._metadata(obj))
+        hold = await self._areserve(inputs=texts)
+        return await self.aclient.embed(list(texts), metadata=self._metadata(obj, hold))
 
 
 def llm_for(purpose: str, obj: models.Model | None = None) -> PurposeLLM:

@@ -1,4 +1,4 @@
-"""Core models: the LLM call log and per-purpose daily budgets."""
+"""Core models: the LLM call log, budgets, their shared counters and the alerts sent."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Sum
 from django.utils import timezone
@@ -74,25 +75,101 @@ class LLMCall(models.Model):
 
 
 class Budget(models.Model):
-    """A daily spending cap for one purpose, set in admin; overrides ``DAILY_BUDGETS``."""
+    """A daily and/or monthly spending cap for one purpose, on every endpoint or on one.
 
-    purpose = models.CharField(
-        _("purpose"), max_length=20, choices=PURPOSE_CHOICES[:-1], unique=True
+    Set in the admin; a limit given here wins over ``DAILY_BUDGETS`` / ``MONTHLY_BUDGETS`` for
+    the purpose, and a blank limit leaves the setting's (see ``django_llmshop.budgets``).
+    """
+
+    purpose = models.CharField(_("purpose"), max_length=20, choices=PURPOSE_CHOICES[:-1])
+    endpoint = models.CharField(
+        _("endpoint"),
+        max_length=100,
+        blank=True,
+        help_text=_("An endpoint alias from LLMSHOP['ENDPOINTS']; blank: every endpoint."),
     )
     daily_limit = models.DecimalField(
         _("daily limit"),
         max_digits=12,
         decimal_places=4,
-        help_text=_("In the endpoints' price unit."),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("In the endpoints' price unit; blank: no daily limit of its own."),
+    )
+    monthly_limit = models.DecimalField(
+        _("monthly limit"),
+        max_digits=12,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("In the endpoints' price unit; blank: no monthly limit of its own."),
     )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
         verbose_name = _("budget")
         verbose_name_plural = _("budgets")
+        ordering = ["purpose", "endpoint"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["purpose", "endpoint"], name="llmshop_budget_purpose_endpoint"
+            )
+        ]
+        permissions = [("receive_budget_alerts", _("Can receive budget alerts"))]
 
     def __str__(self) -> str:
-        return f"{self.get_purpose_display()}: {self.daily_limit}/day"
+        where = f" @ {self.endpoint}" if self.endpoint else ""
+        return f"{self.get_purpose_display()}{where}"
+
+
+class BudgetCounter(models.Model):
+    """What one budget scope has spent and holds for calls in flight in one period.
+
+    The shared counter of the database backend (Redis keeps its own when configured). Amounts
+    are millionths of the price unit, so every database adds them exactly.
+    """
+
+    scope = models.CharField(max_length=130)  # "support:*" or "support:<endpoint>"
+    period = models.CharField(max_length=5)  # "day" or "month"
+    starts = models.DateField()
+    spent_micros = models.BigIntegerField(default=0)
+    held_micros = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "period", "starts"], name="llmshop_budgetcounter_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.period} {self.starts}"
+
+
+class BudgetAlert(models.Model):
+    """A budget alert that was sent: at most one per scope, period and share of the limit."""
+
+    scope = models.CharField(_("scope"), max_length=130)
+    period = models.CharField(_("period"), max_length=5)
+    starts = models.DateField(_("period start"))
+    share = models.DecimalField(_("share"), max_digits=5, decimal_places=3)
+    spent = models.DecimalField(_("spent"), max_digits=14, decimal_places=6)
+    limit = models.DecimalField(_("limit"), max_digits=12, decimal_places=4)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("budget alert")
+        verbose_name_plural = _("budget alerts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "period", "starts", "share"], name="llmshop_budgetalert_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.period} {self.starts} {self.share:%}"
 
 
 def spent_today(purpose: str) -> Decimal:
