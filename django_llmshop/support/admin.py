@@ -11,13 +11,14 @@ from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from django_llmshop.adminquery import RefuseUnstorableQuery
-from django_llmshop.support import services
+from django_llmshop.support import handoffs, services
+from django_llmshop.support.inbox_handoffs import HandoffAdminMixin, HandoffFilter
+from django_llmshop.support.inbox_suggestions import SuggestionAdminMixin
 from django_llmshop.support.models import (
     Conversation,
     Handoff,
@@ -67,22 +68,25 @@ class ConversationForm(forms.ModelForm):
 class HandoffInline(admin.TabularInline):
     model = Handoff
     extra = 0
-    fields = ["reason", "status", "assigned_to", "created_at", "resolved_at"]
-    readonly_fields = ["reason", "created_at", "resolved_at"]
+    fields = ["reason", "status", "assigned_to", "created_at", "assigned_at", "first_reply_at",
+              "resolved_at"]  # fmt: skip
+    readonly_fields = ["reason", "created_at", "assigned_at", "first_reply_at", "resolved_at"]
 
 
 @admin.register(Conversation)
-class ConversationAdmin(RefuseUnstorableQuery, admin.ModelAdmin):
+class ConversationAdmin(
+    HandoffAdminMixin, SuggestionAdminMixin, RefuseUnstorableQuery, admin.ModelAdmin
+):
     form = ConversationForm
-    list_display = ["__str__", "shopper", "status", "topic", "message_count", "ratings",
-                    "updated_at"]  # fmt: skip
-    list_filter = [InboxFilter, "status", "topic", "language"]
+    list_display = ["__str__", "shopper", "status", "handoff_state", "waiting", "topic",
+                    "message_count", "ratings", "updated_at"]  # fmt: skip
+    list_filter = [InboxFilter, HandoffFilter, "status", "topic", "language"]
     search_fields = ["messages__content", "user__username", "user__email"]
     readonly_fields = ["shopper", "language", "created_at", "updated_at", "transcript"]
     fields = ["shopper", "status", "topic", "language", "created_at", "updated_at", "transcript",
               "staff_reply"]  # fmt: skip
     inlines = [HandoffInline]
-    actions = ["close_conversations"]
+    actions = ["take_handoffs", "release_to_assistant", "close_conversations"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
         queryset: QuerySet[Any] = (
@@ -153,16 +157,18 @@ class ConversationAdmin(RefuseUnstorableQuery, admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Conversation, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
+        if "status" in form.changed_data and obj.status != Conversation.Status.HANDED_OFF:
+            handoffs.resolve_handoffs([obj.pk])  # closed or reopened by hand: nobody waits
         text = (form.cleaned_data.get("staff_reply") or "").strip()
         if text:
             services.staff_reply(obj, request.user, text)
+        self.handoff_buttons(request, obj)
 
     @admin.action(description=_("Close the selected conversations"))
     def close_conversations(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
-        count = queryset.update(status=Conversation.Status.CLOSED)
-        Handoff.objects.filter(conversation__in=queryset, status=Handoff.Status.OPEN).update(
-            status=Handoff.Status.RESOLVED, resolved_at=timezone.now()
-        )
+        ids = list(queryset.values_list("pk", flat=True))
+        count = Conversation.objects.filter(pk__in=ids).update(status=Conversation.Status.CLOSED)
+        handoffs.resolve_handoffs(ids)
         self.message_user(
             request,
             ngettext("%d conversation closed.", "%d conversations closed.", count) % count,

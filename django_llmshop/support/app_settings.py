@@ -41,6 +41,16 @@ DEFAULTS: dict[str, Any] = {
     "CHAT_POLICY_MIN_SCORE": 0.6,
     # Seconds the chat's in-process catalog index is kept before it is rebuilt.
     "CHAT_CATALOG_INDEX_TTL": 300,
+    # Handoffs: email staff holding llmshop_support.receive_handoff_notifications (True), and
+    # POST a signed JSON notice to a webhook (None: no webhook). See docs/support.md.
+    "CHAT_HANDOFF_EMAIL": True,
+    "CHAT_HANDOFF_WEBHOOK_URL": None,
+    "CHAT_HANDOFF_WEBHOOK_SECRET": None,
+    "CHAT_HANDOFF_WEBHOOK_TIMEOUT": 10,
+    "CHAT_HANDOFF_WEBHOOK_RETRIES": 5,
+    # Scheme and host put before the admin links of handoff emails and webhooks, e.g.
+    # "https://shop.example.com" (None: the links are paths).
+    "CHAT_ADMIN_BASE_URL": None,
 }
 
 register_defaults("django_llmshop.support", DEFAULTS)

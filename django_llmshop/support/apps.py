@@ -19,10 +19,15 @@ class SupportConfig(AppConfig):
 
         from django_llmshop import sweeper
         from django_llmshop.support import receivers
-        from django_llmshop.support.checks import check_answer_plan, check_chat_settings
+        from django_llmshop.support.checks import (
+            check_answer_plan,
+            check_chat_settings,
+            check_handoff_settings,
+        )
         from django_llmshop.support.endings import sweep_replies
 
         receivers.connect()
         checks.register(check_chat_settings, checks.Tags.compatibility, "llmshop")
         checks.register(check_answer_plan, checks.Tags.compatibility, "llmshop")
+        checks.register(check_handoff_settings, checks.Tags.compatibility, "llmshop")
         sweeper.register("chat_replies", sweep_replies)

@@ -84,3 +84,57 @@ def check_answer_plan(app_configs: Any = None, **kwargs: Any) -> list[CheckMessa
             _error(f"LLMSHOP['CHAT_CATALOG_INDEX_TTL'] must be seconds >= 0, got {ttl!r}.")
         )
     return messages
+
+
+def check_handoff_settings(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """The handoff email switch, webhook URL, secret, timeout and retries, the admin base URL."""
+    messages: list[CheckMessage] = []
+    s = llmshop_settings
+    if not isinstance(s.CHAT_HANDOFF_EMAIL, bool):
+        messages.append(_error("LLMSHOP['CHAT_HANDOFF_EMAIL'] must be True or False."))
+    url = s.CHAT_HANDOFF_WEBHOOK_URL
+    if url is not None and not _http_url(url):
+        messages.append(
+            _error(
+                "LLMSHOP['CHAT_HANDOFF_WEBHOOK_URL'] must be None or an http(s):// URL.",
+                hint="For example 'https://hooks.example.com/llmshop'.",
+            )
+        )
+    secret = s.CHAT_HANDOFF_WEBHOOK_SECRET
+    if url and (not isinstance(secret, str) or len(secret) < 16):
+        messages.append(
+            _error(
+                "LLMSHOP['CHAT_HANDOFF_WEBHOOK_SECRET'] must be a string of at least 16 "
+                "characters when CHAT_HANDOFF_WEBHOOK_URL is set.",
+                hint="For example secrets.token_hex(32), shared with the receiver.",
+            )
+        )
+    timeout = s.CHAT_HANDOFF_WEBHOOK_TIMEOUT
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not timeout > 0:
+        messages.append(
+            _error(f"LLMSHOP['CHAT_HANDOFF_WEBHOOK_TIMEOUT'] must be seconds > 0, got {timeout!r}.")
+        )
+    retries = s.CHAT_HANDOFF_WEBHOOK_RETRIES
+    if isinstance(retries, bool) or not isinstance(retries, int) or not 0 <= retries <= 20:
+        messages.append(
+            _error(
+                "LLMSHOP['CHAT_HANDOFF_WEBHOOK_RETRIES'] must be a whole number from 0 to 20, "
+                f"got {retries!r}."
+            )
+        )
+    base = s.CHAT_ADMIN_BASE_URL
+    if base is not None and not _http_url(base):
+        messages.append(
+            _error(
+                "LLMSHOP['CHAT_ADMIN_BASE_URL'] must be None or an http(s):// URL.",
+                hint="For example 'https://shop.example.com'.",
+            )
+        )
+    return messages
+
+
+def _http_url(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.netloc)

@@ -130,16 +130,59 @@ class Handoff(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
     )
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    assigned_at = models.DateTimeField(_("assigned"), null=True, blank=True)
+    # The first staff message after the request: "time to first staff reply" is
+    # first_reply_at - created_at.
+    first_reply_at = models.DateTimeField(_("first staff reply"), null=True, blank=True)
+    # When staff were emailed about it (a redelivered notification task sends nothing).
+    notified_at = models.DateTimeField(_("staff notified"), null=True, blank=True)
+    # Released to the assistant or closed.
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("handoff")
         verbose_name_plural = _("handoffs")
         ordering = ["-created_at"]
+        permissions = [
+            ("receive_handoff_notifications", _("Can receive handoff notifications by email"))
+        ]
 
     def __str__(self) -> str:
         return f"Handoff of #{self.conversation_id} ({self.status})"
+
+
+class ReplySuggestion(models.Model):
+    """A reply drafted by the model for staff to edit; nothing reaches the shopper from here."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    conversation = models.ForeignKey(
+        Conversation, verbose_name=_("conversation"), on_delete=models.CASCADE,
+        related_name="suggestions",
+    )  # fmt: skip
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.SET_NULL,
+        null=True, blank=True, related_name="+",
+    )  # fmt: skip
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    text = models.TextField(_("text"), blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("reply suggestion")
+        verbose_name_plural = _("reply suggestions")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Suggestion {self.pk} for #{self.conversation_id} ({self.status})"
 
 
 class KnowledgeDocument(models.Model):

@@ -20,7 +20,7 @@ from django_llmshop.gateway import check_budget
 from django_llmshop.llm import BudgetExceededError
 from django_llmshop.support import limits
 from django_llmshop.support.endings import failure_text
-from django_llmshop.support.handoffs import request_handoff
+from django_llmshop.support.handoffs import record_staff_reply, request_handoff
 from django_llmshop.support.models import Conversation, Handoff, Message
 from django_llmshop.support.streambuffer import get_stream_buffer
 from django_llmshop.support.tasks import enqueue_reply
@@ -166,8 +166,10 @@ def ask_for_person(conversation: Conversation, reason: str = "") -> Handoff:
 
 def staff_reply(conversation: Conversation, author: Any, content: str) -> Message:
     """A message from a person on the team; it appears in the shopper's widget."""
-    message = Message.objects.create(
-        conversation=conversation, role=Message.Role.STAFF, content=content, author=author
-    )
-    Conversation.objects.filter(pk=conversation.pk).update(updated_at=timezone.now())
+    with transaction.atomic():
+        message = Message.objects.create(
+            conversation=conversation, role=Message.Role.STAFF, content=content, author=author
+        )
+        Conversation.objects.filter(pk=conversation.pk).update(updated_at=timezone.now())
+        record_staff_reply(conversation, author, message)
     return message

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
 
 from django_llmshop.conf import llmshop_settings
@@ -31,6 +33,60 @@ def index_document_task(document_id: int) -> int:
 
     document = KnowledgeDocument.objects.filter(pk=document_id).first()
     return 0 if document is None else index_document(document)
+
+
+@shared_task(
+    bind=True,
+    name="llmshop.support.email_handoff",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+)
+def email_handoff_task(self: Any, handoff_id: int) -> int:
+    """Email the staff who receive handoff notifications (once per handoff)."""
+    from django_llmshop.support.notify import run_email
+
+    return run_email(self, handoff_id)
+
+
+@shared_task(
+    bind=True,
+    name="llmshop.support.handoff_webhook",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+)
+def handoff_webhook_task(self: Any, handoff_id: int) -> bool:
+    """POST the signed handoff notice to CHAT_HANDOFF_WEBHOOK_URL, retrying with backoff."""
+    from django_llmshop.support.webhooks import run_delivery
+
+    return run_delivery(self, handoff_id)
+
+
+@shared_task(
+    name="llmshop.support.draft_suggestion",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+)
+def draft_suggestion_task(suggestion_id: int) -> bool:
+    """Draft a reply for staff; a redelivered task for a finished draft does nothing."""
+    from django_llmshop.support.suggestions import draft_suggestion
+
+    return draft_suggestion(suggestion_id)
+
+
+def enqueue_handoff_notifications(handoff_id: int) -> None:
+    """Queue the staff email and the webhook of a new handoff, once the transaction commits."""
+    if llmshop_settings.CHAT_HANDOFF_EMAIL:
+        enqueue_on_commit(email_handoff_task, handoff_id)
+    if llmshop_settings.CHAT_HANDOFF_WEBHOOK_URL:
+        enqueue_on_commit(handoff_webhook_task, handoff_id)
+
+
+def enqueue_suggestion(suggestion_id: int) -> None:
+    """Queue a reply draft for staff on ``CHAT_QUEUE`` once the transaction commits."""
+    enqueue_on_commit(draft_suggestion_task, suggestion_id, queue=llmshop_settings.CHAT_QUEUE)
 
 
 def enqueue_reply(message_id: int) -> None:

@@ -11,18 +11,19 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import path, reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from django_llmshop.conf import llmshop_settings
 from django_llmshop.support import limits, services
 from django_llmshop.support.forms import MessageForm
+from django_llmshop.support.handoffs import person_state
 from django_llmshop.support.limits import ChatLimitError
 from django_llmshop.support.models import Conversation, Message
 from django_llmshop.support.payloads import message_html
 
 TRANSCRIPT = "django_llmshop/support/_transcript.html"
 MESSAGE = "django_llmshop/support/_message.html"
+PERSON_WAITING = "django_llmshop/support/_person_waiting.html"
 
 
 def message_context(message: Message) -> dict[str, Any]:
@@ -46,10 +47,14 @@ def widget_context(request: HttpRequest) -> dict[str, Any]:
             message_context(m)
             for m in conversation.messages.exclude(role=Message.Role.SYSTEM).order_by("pk")
         ]
+    person = person_state(conversation)
     return {
         "conversation": conversation,
         "handed_off": conversation is not None
         and conversation.status == Conversation.Status.HANDED_OFF,
+        "person_waiting": person.waiting,
+        "person_joined": person.joined,
+        "person_joined_before": person.joined_before,
         "messages": messages,
         "max_chars": int(llmshop_settings.CHAT_MAX_MESSAGE_CHARS),
         "transcript_url": reverse("llmshop:chat-widget-transcript"),
@@ -86,17 +91,16 @@ def send(request: HttpRequest) -> HttpResponse:
         return notice(request, str(error))
     if reply.role == Message.Role.USER:  # handed off: a person replies, not the bot
         html: str = render_to_string(MESSAGE, message_context(reply), request=request)
-        html += render_to_string(
-            "django_llmshop/support/_notice.html",
-            {"text": _("A person from our team will reply here.")},
-            request=request,
-        )
+        html += render_to_string(PERSON_WAITING, request=request)
     else:
         messages = conversation.messages.filter(pk__lte=reply.pk).order_by("-pk")[:2]
         html = "".join(
             render_to_string(MESSAGE, message_context(m), request=request)
             for m in reversed(messages)
         )
+        conversation.refresh_from_db(fields=["status"])
+        if conversation.status == Conversation.Status.HANDED_OFF:  # the reply handed off
+            html += render_to_string(PERSON_WAITING, request=request)
     response = HttpResponse(html)
     response["HX-Trigger"] = "llmshop-chat-sent"
     return response

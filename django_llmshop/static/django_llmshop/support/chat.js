@@ -17,6 +17,14 @@
     if (event.detail.elt === log && (open > 0 || panel.hidden)) event.preventDefault();
   });
 
+  // While a person has the conversation (the transcript carries data-llmshop-person), it is
+  // fetched every few seconds, so that the team's replies and the "joined" notice show soon.
+  var PERSON_POLL_MS = 4000;
+  function refresh() { htmx.trigger(log, "llmshop-chat-poll"); }
+  window.setInterval(function () {
+    if (!panel.hidden && log.querySelector("[data-llmshop-person]")) refresh();
+  }, PERSON_POLL_MS);
+
   function show(visible) {
     panel.hidden = !visible;
     toggle.setAttribute("aria-expanded", String(visible));
@@ -54,6 +62,8 @@
       actions(article, "done");
       end();
       article.setAttribute("data-status", "done");  // last, so a reader of "done" sees the final HTML
+      // The reply may have handed the chat to a person: fetch the transcript once to see.
+      if (open === 0) refresh();
     });
     source.addEventListener("error", function (event) {
       if (!event.data) return;  // a dropped connection: EventSource reconnects by itself
