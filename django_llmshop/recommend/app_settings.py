@@ -23,7 +23,16 @@ DEFAULTS: dict[str, Any] = {
     "RECOMMEND_RERANK": False,
     "RECOMMEND_RERANK_CANDIDATES": 12,
     "RECOMMEND_RERANK_CACHE_SECONDS": 3600,
+    # Record what the recommendations block shows (impressions) and which items are followed.
+    "RECOMMEND_TRACKING": True,
+    # A share of shoppers (sticky per shopper) served the popularity baseline instead of the
+    # trained model; "name" salts the draw, so a new name gives every shopper a new draw.
+    "RECOMMEND_EXPERIMENT": {"baseline_share": 0.0, "name": "recommend-baseline"},
 }
 
 #: The event weights a shop gives are merged over these, so naming one keeps the others.
-register_defaults("django_llmshop.recommend", DEFAULTS, merged_dicts=("RECOMMEND_EVENT_WEIGHTS",))
+register_defaults(
+    "django_llmshop.recommend",
+    DEFAULTS,
+    merged_dicts=("RECOMMEND_EVENT_WEIGHTS", "RECOMMEND_EXPERIMENT"),
+)

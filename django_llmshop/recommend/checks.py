@@ -33,10 +33,10 @@ def check_recommend_settings(app_configs: Any = None, **kwargs: Any) -> list[Che
                     id="llmshop.E013",
                 )
             )
-    if not isinstance(llmshop_settings.RECOMMEND_RERANK, bool):
-        messages.append(
-            Error("LLMSHOP['RECOMMEND_RERANK'] must be True or False.", id="llmshop.E013")
-        )
+    for key in ("RECOMMEND_RERANK", "RECOMMEND_TRACKING"):
+        if not isinstance(getattr(llmshop_settings, key), bool):
+            messages.append(Error(f"LLMSHOP['{key}'] must be True or False.", id="llmshop.E013"))
+    messages.extend(check_experiment())
     # A shop's weights are merged over the defaults, so a key outside them is a typo.
     weights = llmshop_settings.RECOMMEND_EVENT_WEIGHTS
     known = DEFAULTS["RECOMMEND_EVENT_WEIGHTS"]
@@ -51,6 +51,37 @@ def check_recommend_settings(app_configs: Any = None, **kwargs: Any) -> list[Che
             Error(
                 "LLMSHOP['RECOMMEND_EVENT_WEIGHTS'] must map event types to numbers >= 0.",
                 hint=f"Event types: {', '.join(known)}.",
+                id="llmshop.E013",
+            )
+        )
+    return messages
+
+
+def check_experiment() -> list[CheckMessage]:
+    """``RECOMMEND_EXPERIMENT``: a baseline share in [0, 1] and a name, and no other keys."""
+    experiment = llmshop_settings.RECOMMEND_EXPERIMENT
+    known = DEFAULTS["RECOMMEND_EXPERIMENT"]
+    if not isinstance(experiment, dict) or set(experiment) - set(known):
+        return [
+            Error(
+                f"LLMSHOP['RECOMMEND_EXPERIMENT'] must be a dict with the keys {', '.join(known)}.",
+                id="llmshop.E013",
+            )
+        ]
+    share = experiment.get("baseline_share")
+    messages: list[CheckMessage] = []
+    if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
+        messages.append(
+            Error(
+                "LLMSHOP['RECOMMEND_EXPERIMENT']['baseline_share'] must be a number from 0 to 1, "
+                f"got {share!r}.",
+                id="llmshop.E013",
+            )
+        )
+    if not isinstance(experiment.get("name"), str) or not experiment.get("name"):
+        messages.append(
+            Error(
+                "LLMSHOP['RECOMMEND_EXPERIMENT']['name'] must be a non-empty string.",
                 id="llmshop.E013",
             )
         )

@@ -121,3 +121,48 @@ class ItemPopularity(models.Model):
         indexes = [
             models.Index(fields=["model", "category", "rank"], name="llmshop_rec_popularity")
         ]
+
+
+class TrackingEvent(models.Model):
+    """One recommended product shown (an impression) or followed (a click) in one block view.
+
+    A block view writes one impression row per product it shows, in one insert; a click copies
+    its impression's placement, model version and experiment arm, so neither can be forged.
+    """
+
+    class Kind(models.TextChoices):
+        IMPRESSION = "impression", _("impression")
+        CLICK = "click", _("click")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    # A random token per rendered block: what ties a click to the impression it follows.
+    view = models.CharField(_("block view"), max_length=32)
+    placement = models.CharField(_("placement"), max_length=40)
+    model_version = models.CharField(_("model version"), max_length=40)
+    arm = models.CharField(_("experiment arm"), max_length=12, blank=True)
+    product_id = models.CharField(_("product id"), max_length=64)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    session_key = models.CharField(_("session key"), max_length=64, blank=True)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("recommendation tracking event")
+        verbose_name_plural = _("recommendation tracking events")
+        constraints = [
+            # A block view counts each product once as shown and once as clicked.
+            models.UniqueConstraint(
+                fields=["view", "product_id", "kind"], name="llmshop_rec_tracking_once"
+            )
+        ]
+        indexes = [models.Index(fields=["created", "placement"], name="llmshop_rec_tracking_time")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.product_id} ({self.placement})"

@@ -96,6 +96,8 @@ class RecommendationList:
 
     items: list[Recommendation]
     pending: bool = False
+    model_id: int | None = None  # the trained model they come from
+    reranked: bool = False  # ordered by the model's cached re-ranking
 
 
 def cache_key(shopper: Shopper | None, history: list[str], candidate_ids: list[str]) -> str:
@@ -112,7 +114,7 @@ def recommend(
     size = max(k, int(llmshop_settings.RECOMMEND_RERANK_CANDIDATES)) if enabled else k
     found = candidates(shopper, product, size)
     if not enabled or not found.items:
-        return RecommendationList(found.items[:k])
+        return RecommendationList(found.items[:k], model_id=found.model_id)
     ids = [r.product_id for r in found.items]
     key = cache_key(shopper, found.history, ids)
     ranking = cache.get(key)
@@ -120,8 +122,10 @@ def recommend(
         # One task per shopper and context, however many requests arrive meanwhile.
         if cache.add(f"{key}:queued", 1, timeout=60):
             enqueue_rerank(key, found.history, ids, get_language() or "en")
-        return RecommendationList(found.items[:k], pending=True)
-    return RecommendationList(apply_ranking(found.items, ranking)[:k])
+        return RecommendationList(found.items[:k], pending=True, model_id=found.model_id)
+    return RecommendationList(
+        apply_ranking(found.items, ranking)[:k], model_id=found.model_id, reranked=True
+    )
 
 
 def apply_ranking(items: list[Recommendation], ranking: dict[str, Any]) -> list[Recommendation]:

@@ -43,6 +43,7 @@ class Candidates:
 
     items: list[Recommendation]
     history: list[str]
+    model_id: int | None = None  # the trained model they come from
 
 
 def product_key(product: Any) -> str:
@@ -250,7 +251,7 @@ def candidates(shopper: Shopper | None, product: Any = None, k: int = 10) -> Can
         )
         for j, s, item in chosen
     ]
-    return Candidates(items, history)
+    return Candidates(items, history, model_id)
 
 
 def default_reason(

@@ -18,9 +18,15 @@ def track_context(product: Any, csrf_token: Any) -> dict[str, Any]:
     }
 
 
-def lazy_context(product: Any, limit: int, csrf_token: Any) -> dict[str, Any]:
-    """The placeholder that loads the recommendations block (and tracks the product view)."""
+def lazy_context(product: Any, limit: int, csrf_token: Any, placement: str = "") -> dict[str, Any]:
+    """The placeholder that loads the recommendations block (and tracks the product view).
+
+    ``placement`` names where the block is, for the impressions it records (letters, digits,
+    ``-`` and ``_``; by default "product" on a product's page and "page" elsewhere).
+    """
     query: dict[str, Any] = {"limit": limit}
+    if placement:
+        query["placement"] = placement
     context: dict[str, Any] = {}
     if product is not None:
         query["product_id"] = str(product.pk)

@@ -15,14 +15,19 @@ register = template.Library()
 
 @register.simple_tag(takes_context=True)
 def llmshop_recommendations(
-    context: template.Context, product: Any = None, limit: int = 4, track: bool = True
+    context: template.Context,
+    product: Any = None,
+    limit: int = 4,
+    track: bool = True,
+    placement: str = "",
 ) -> str:
     """A block of recommendations for this shopper, loaded with htmx once the page is shown.
 
     With ``product`` (the page's product) it counts as the most recent item and, unless
-    ``track=False``, its view is recorded.
+    ``track=False``, its view is recorded. ``placement`` names where the block is, for the
+    recommendation tracking (``RECOMMEND_TRACKING``).
     """
-    data = lazy_context(product, int(limit), context.get("csrf_token", ""))
+    data = lazy_context(product, int(limit), context.get("csrf_token", ""), str(placement))
     if not track:
         data.pop("track_url", None)
     return (  # render_to_string gives safe HTML: the template escapes what it renders
