@@ -1,0 +1,1 @@
+"""The owner's dashboard: spend against budgets, chat, content and recommendation figures."""

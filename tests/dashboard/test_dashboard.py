@@ -1,0 +1,169 @@
+"""The dashboard page: who may see it, the date range, and the figures of a seeded week."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+from django.utils import timezone
+
+from django_llmshop.content import metrics as content_metrics
+from django_llmshop.dashboard import calls, report
+from django_llmshop.dashboard.forms import bounds, default_range
+from django_llmshop.recommend import metrics as recommend_metrics
+from django_llmshop.support import metrics as support_metrics
+
+URL = "/admin/llmshop_dashboard/dashboard/"
+
+
+def test_the_url_is_the_admin_changelist():
+    assert reverse("admin:llmshop_dashboard_dashboard_changelist") == URL
+
+
+def test_staff_with_the_view_permission_see_it_and_it_is_on_the_admin_index(client, viewer):
+    client.force_login(viewer)
+    assert URL in client.get("/admin/").content.decode()
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert b'data-chart="spend-endpoints"' in response.content
+
+
+def test_staff_without_the_permission_and_shoppers_are_kept_out(client, db):
+    client.force_login(User.objects.create_user("clerk", password="pw", is_staff=True))
+    assert client.get(URL).status_code == 403
+    client.force_login(User.objects.create_user("shopper", password="pw"))
+    assert client.get(URL).status_code == 302  # to the admin login
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["start=yesterday", "start=2026-13-01", "end=2026-02-30", "start=2026-05-02&end=2026-05-01",
+     "start=2001-01-01&end=2026-01-01", "end=9999-12-31", "start=0001-01-01", "start=%00"],
+)  # fmt: skip
+def test_a_bad_range_is_a_400_with_the_reason(client, viewer, query):
+    client.force_login(viewer)
+    response = client.get(f"{URL}?{query}")
+    assert response.status_code == 400
+    assert b"errorlist" in response.content
+    assert b"data-chart" not in response.content
+
+
+def test_the_range_defaults_to_the_last_seven_days(client, viewer):
+    client.force_login(viewer)
+    response = client.get(URL)
+    first, last = default_range()
+    assert (last - first).days == 6 and last == timezone.localdate()
+    assert response.context["first"] == first and response.context["last"] == last
+
+
+def test_spend_per_day_against_the_budget(week):
+    start, end = bounds(*default_range())
+    spend = calls.daily_spend(start, end)
+    day = week.first_day.date()
+    # Two support calls a day at 0.01, split over the two endpoints by the seed's pattern.
+    assert sum(spend[("support", e)].get(day, 0) for e in ("default", "backup")) == Decimal("0.02")
+    assert calls.daily_limits()["support"] == Decimal("0.05")
+    figures = {(f.endpoint, f.model): f for f in calls.by_endpoint(start, end)}
+    assert sum(f.calls for f in figures.values()) == 7 * 6
+    backup = figures[("backup", "backup-model")]
+    assert backup.p50_ms is not None and backup.p50_ms <= backup.p95_ms
+
+
+def test_percentiles_are_nearest_rank(db):
+    from django_llmshop.models import LLMCall
+
+    now = timezone.now()
+    LLMCall.objects.bulk_create(
+        LLMCall(created_at=now, purpose="support", endpoint="e", model="m", operation="chat",
+                status="ok", latency_ms=ms)
+        for ms in range(1, 101)
+    )  # fmt: skip
+    (figures,) = calls.by_endpoint(now - timedelta(minutes=1), now + timedelta(minutes=1))
+    assert (figures.p50_ms, figures.p95_ms, figures.calls) == (50, 95, 100)
+
+
+def test_chat_figures_of_the_week(week):
+    start, end = bounds(*default_range())
+    conversations = support_metrics.conversation_figures(start, end)
+    assert (conversations["conversations"], conversations["handed_off"]) == (14, 7)
+    assert conversations["deflected"] == 7 and conversations["deflection_rate"] == 0.5
+    messages = support_metrics.message_figures(start, end)
+    assert (messages["messages"], messages["replies"], messages["cited"]) == (35, 14, 7)
+    assert (messages["helpful"], messages["unhelpful"]) == (7, 7)
+    staff = support_metrics.first_staff_reply(start, end)
+    assert (staff["handoffs"], staff["replied"], staff["wait"]) == (7, 7, timedelta(minutes=10))
+    assert support_metrics.top_topics(start, end) == [("returns", 7), ("shipping", 7)]
+    cost = support_metrics.cost_per_conversation(start, end)
+    assert cost["conversations"] == 14 and cost["average"] == Decimal("0.01")
+    assert cost["top"][0][1] == Decimal("0.01")
+
+
+def test_content_figures_of_the_week(week):
+    start, end = bounds(*default_range())
+    drafts = content_metrics.draft_figures(start, end)
+    assert (drafts["approved"], drafts["rejected"], drafts["failed"]) == (7, 7, 7)
+    assert drafts["generated"] == 21 and drafts["findings_per_100"] == 100
+    assert drafts["to_approval"] == timedelta(hours=2)
+    cost = content_metrics.cost_figures(start, end)
+    assert cost["total"] == Decimal("0.56") and cost["per_published"] == Decimal("0.08")
+    assert cost["top"][0] == ("Seeded Bag 0", Decimal("0.14"))
+
+
+def test_recommendation_figures_of_the_week(week):
+    start, end = bounds(*default_range())
+    groups = {g.label: g for g in recommend_metrics.by_placement_and_version(start, end)}
+    model, popularity = groups["product · model-1"], groups["product · popularity"]
+    assert (model.impressions, model.clicks, model.carts) == (280, 56, 28)
+    assert (popularity.impressions, popularity.clicks, popularity.carts) == (280, 14, 7)
+    assert model.ctr.value == 0.2 and popularity.cart_rate.value == 0.025
+
+
+def test_a_cart_counts_only_for_the_shopper_shown_within_a_day(week):
+    from django_llmshop.recommend.models import ShopperEvent, TrackingEvent
+
+    start, end = bounds(*default_range())
+    shown = TrackingEvent.objects.filter(kind="impression", arm="baseline").last()
+    before = {g.label: g.carts for g in recommend_metrics.by_placement_and_version(start, end)}
+
+    def cart(session_key: str, after: timedelta) -> None:
+        ShopperEvent.objects.create(
+            session_key=session_key, product_id=shown.product_id, type="cart",
+            created=shown.created + after,
+        )  # fmt: skip
+
+    cart("someone-else", timedelta(0))
+    cart(shown.session_key, timedelta(days=2))
+    after = {g.label: g.carts for g in recommend_metrics.by_placement_and_version(start, end)}
+    assert after == before
+    cart(shown.session_key, timedelta(hours=1))
+    after = {g.label: g.carts for g in recommend_metrics.by_placement_and_version(start, end)}
+    assert after["product · popularity"] == before["product · popularity"] + 1
+
+
+def test_the_whole_report_renders_every_chart_with_data(client, viewer, week):
+    client.force_login(viewer)
+    response = client.get(URL)
+    html = response.content.decode()
+    sections = report.build(*default_range())
+    assert set(sections) == {"spend", "endpoints", "chat", "content", "recommend"}
+    for name in [
+        "spend-support",
+        "spend-content",
+        "spend-endpoints",
+        "latency",
+        "error-rate",
+        "tokens",
+        "chat-outcomes",
+        "chat-topics",
+        "chat-cost",
+        "content-drafts",
+        "content-cost",
+        "recommend-ctr",
+        "recommend-carts",
+        "recommend-experiment",
+    ]:
+        assert f'data-chart="{name}"' in html, name
+        assert f'data-chart="{name}" data-points="0"' not in html, name
