@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django_llmshop.content",
     "django_llmshop.support",
     "django_llmshop.recommend",
+    "django_llmshop.dashboard",
     "shop",
 ]
 
