@@ -1,0 +1,46 @@
+"""In a real browser: the product page's block records its impressions once, and following a
+recommended product's link records the click (the link's ping) and opens the product."""
+
+from __future__ import annotations
+
+import pytest
+
+from django_llmshop.recommend.models import TrackingEvent
+from django_llmshop.recommend.training import train
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's server, started only once the test database exists (see
+    tests/content/test_browser.py: a file SQLite test database needs this order)."""
+    return live_server
+
+
+def wait_for(page, condition):
+    for _ in range(100):
+        if condition():
+            return True
+        page.wait_for_timeout(100)
+    return condition()
+
+
+def test_impressions_and_a_click_are_recorded_from_the_product_page(page, live_server, history):
+    train()
+    b = history.bottles
+    page.goto(live_server.url + b[0].get_absolute_url())
+    first = page.locator(".llmshop-rec-item").first
+    first.wait_for()
+    shown = page.locator(".llmshop-rec-item").count()
+    impressions = TrackingEvent.objects.filter(kind="impression")
+    assert impressions.count() == shown
+    assert set(impressions.values_list("placement", flat=True)) == {"product"}
+    clicked = first.get_attribute("data-product-id")
+    first.locator("a").click()
+    page.wait_for_url(f"**{b[1].get_absolute_url()}")
+
+    def clicked_once():
+        return TrackingEvent.objects.filter(kind="click", product_id=clicked).count() == 1
+
+    assert wait_for(page, clicked_once)
+    click = TrackingEvent.objects.get(kind="click")
+    assert impressions.filter(view=click.view, product_id=clicked).exists()
