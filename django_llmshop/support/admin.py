@@ -155,8 +155,10 @@ class ConversationAdmin(
     def media(self) -> forms.Media:
         return super().media + forms.Media(js=["django_htmx/htmx-2.min.js"])
 
-    def save_model(self, request: HttpRequest, obj: Conversation, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # After the handoff rows are saved, so that what follows is not written over by them.
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
         if "status" in form.changed_data and obj.status != Conversation.Status.HANDED_OFF:
             handoffs.resolve_handoffs([obj.pk])  # closed or reopened by hand: nobody waits
         text = (form.cleaned_data.get("staff_reply") or "").strip()
