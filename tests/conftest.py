@@ -7,12 +7,26 @@ when it is not there; with ``LLMSHOP_REQUIRE_SERVICES=1`` (set by CI) such a ski
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
 import tests.celery_app  # noqa: F401  (the current Celery app, for .delay() in tests)
 
 REQUIRE_SERVICES = os.environ.get("LLMSHOP_REQUIRE_SERVICES") == "1"
+
+# The django-oscar shop's tests need its own settings, and the other tests need theirs:
+# scripts/test runs each in a pytest run of its own. pytest-django has put the active settings
+# module in the environment by the time this module is imported.
+OSCAR_SETTINGS = "tests.oscar_shop.settings"
+if os.environ.get("DJANGO_SETTINGS_MODULE") == OSCAR_SETTINGS:
+    collect_ignore = [
+        path.name
+        for path in Path(__file__).parent.iterdir()
+        if path.name != "oscar_shop" and (path.is_dir() or path.name.startswith("test_"))
+    ]
+else:
+    collect_ignore = ["oscar_shop"]
 
 
 def missing_service(reason: str) -> None:

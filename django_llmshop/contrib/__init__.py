@@ -1,0 +1,1 @@
+"""Tested integrations with shop frameworks: ``django_llmshop.contrib.<framework>``."""

@@ -1,0 +1,248 @@
+"""The ShopAdapter for django-oscar: its catalogue, partner strategy, reviews and orders.
+
+Point ``LLMSHOP["ADAPTER"]`` at :class:`OscarAdapter` (``defaults.LLMSHOP_OSCAR`` does). Prices,
+currency and availability come from the shop's own partner strategy (a forked ``partner`` app's
+``Selector`` included), so the chat and generated copy quote what the basket would charge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import strip_tags
+
+from django_llmshop.adapters import KnowledgePage, ProductFacts, ProductReview, ShopAdapter
+from django_llmshop.contrib.oscar.descriptions import (
+    plain_text,
+    read_description,
+    write_description,
+)
+
+#: The description-like text roles that Oscar stores as HTML.
+HTML_ROLES = frozenset({"description"})
+
+
+def oscar_class(module: str, name: str) -> Any:
+    """A class through Oscar's loader, so that a shop's forked app wins."""
+    from oscar.core.loading import get_class
+
+    return get_class(module, name)
+
+
+class OscarAdapter(ShopAdapter):
+    """Reads Oscar's products, prices, reviews and orders; writes product texts safely."""
+
+    order_user_field = "user"
+    order_number_field = "number"
+
+    # --- prices and availability, through the partner strategy ---
+
+    def strategy(self, request: Any = None, user: Any = None) -> Any:
+        """The shop's pricing strategy (``partner.strategy.Selector``), for a request or a user;
+        without either, the strategy Oscar uses for offline work."""
+        return oscar_class("partner.strategy", "Selector")().strategy(request=request, user=user)
+
+    def purchase_info(self, product: models.Model, strategy: Any = None) -> Any:
+        """Oscar's ``PurchaseInfo`` (price, availability, stock record) for the product."""
+        strategy = strategy or self.strategy()
+        if getattr(product, "is_parent", False):
+            return strategy.fetch_for_parent(product)
+        return strategy.fetch_for_product(product)
+
+    @staticmethod
+    def price_amount(price: Any) -> Decimal | None:
+        """The price a shopper pays: with tax when the tax is known, else without."""
+        if not getattr(price, "exists", False):
+            return None
+        amount = price.incl_tax if price.is_tax_known else price.excl_tax
+        return None if amount is None else Decimal(amount)
+
+    def product_price(self, product: models.Model, info: Any = None) -> str:
+        amount = self.price_amount((info or self.purchase_info(product)).price)
+        return "" if amount is None else str(amount)
+
+    def product_currency(self, product: models.Model, info: Any = None) -> str:
+        currency = getattr((info or self.purchase_info(product)).price, "currency", None)
+        return str(currency or getattr(settings, "OSCAR_DEFAULT_CURRENCY", "") or "USD")
+
+    def product_stock(self, product: models.Model, info: Any = None) -> int | None:
+        availability = (info or self.purchase_info(product)).availability
+        available = getattr(availability, "num_available", None)
+        return None if available is None else int(available)
+
+    def product_facts(self, product: models.Model) -> ProductFacts:
+        """The product's facts, with one strategy look-up for price, currency and stock."""
+        info = self.purchase_info(product)
+        return ProductFacts(
+            product_id=str(product.pk),
+            name=self.product_name(product),
+            category=self.product_category(product),
+            price=self.product_price(product, info),
+            currency=self.product_currency(product, info),
+            attributes=self.product_attributes(product),
+            stock=self.product_stock(product, info),
+            description=plain_text(self.get_text(product, "description")),
+            url=self.product_url(product),
+        )
+
+    def product_is_available(self, product: models.Model) -> bool:
+        """Public, and buyable now by the strategy's rules (stock, partner)."""
+        if not getattr(product, "is_public", True):
+            return False
+        return bool(self.purchase_info(product).availability.is_available_to_buy)
+
+    def catalog_prices(self) -> set[Decimal]:
+        """Every price the strategy gives a product with stock records (with and without tax)."""
+        strategy = self.strategy()
+        queryset = (
+            self.product_model()
+            ._default_manager.filter(stockrecords__isnull=False)
+            .distinct()
+            .prefetch_related("stockrecords")
+        )
+        prices: set[Decimal] = set()
+        for product in queryset.iterator(chunk_size=500):
+            price = strategy.fetch_for_product(product).price
+            if not getattr(price, "exists", False):
+                continue
+            amounts = [price.excl_tax, price.incl_tax if price.is_tax_known else None]
+            prices.update(Decimal(a).quantize(Decimal("0.01")) for a in amounts if a is not None)
+        return prices
+
+    # --- catalogue facts and texts ---
+
+    def product_name(self, product: models.Model) -> str:
+        title = getattr(product, "get_title", None)
+        return str(title() if callable(title) else product)
+
+    def product_category(self, product: models.Model) -> str:
+        return ", ".join(str(category.name) for category in product.get_categories())  # type: ignore[attr-defined]
+
+    def product_attributes(self, product: models.Model) -> dict[str, Any]:
+        return {
+            str(value.attribute.name): value.value_as_text
+            for value in product.get_attribute_values()  # type: ignore[attr-defined]
+        }
+
+    def product_image(self, product: models.Model) -> dict[str, str] | None:
+        """The primary image's URL and alt text (its caption, else the title), or None."""
+        image = product.primary_image()  # type: ignore[attr-defined]
+        if isinstance(image, dict):  # Oscar's stand-in when the product has no image
+            return None
+        url = image.original.url if image.original else ""
+        return {"url": url, "alt": str(image.caption or self.product_name(product))}
+
+    def get_text(self, product: models.Model, role: str) -> str:
+        text = super().get_text(product, role)
+        return read_description(text) if role in HTML_ROLES else text
+
+    def set_texts(self, product: models.Model, texts: dict[str, str]) -> None:
+        super().set_texts(
+            product,
+            {role: write_description(t) if role in HTML_ROLES else t for role, t in texts.items()},
+        )
+
+    def product_search_fields(self) -> list[str]:
+        return ["title", "description", "upc"]
+
+    def find_product(self, reference: Any) -> models.Model | None:
+        """A product by primary key or UPC."""
+        manager = self.product_model()._default_manager
+        ref = str(reference).strip()
+        if ref.isdigit():
+            found = manager.filter(pk=int(ref)).first()
+            if found is not None:
+                return found
+        return manager.filter(upc__iexact=ref).first() if ref else None
+
+    # --- reviews: approved ones only ---
+
+    def product_reviews(
+        self, product: models.Model, limit: int | None = None
+    ) -> list[ProductReview]:
+        """Approved reviews only: spam and reviews awaiting moderation are never summarised."""
+        model = self.review_model()
+        if model is None:
+            return []
+        queryset = model._default_manager.filter(
+            product=product,
+            status=model.APPROVED,  # type: ignore[attr-defined]
+        ).order_by("-date_created", "-pk")
+        if limit is not None:
+            queryset = queryset[:limit]
+        reviews: Iterable[Any] = queryset
+        return [
+            ProductReview(rating=int(r.score), title=str(r.title or ""), body=str(r.body or ""))
+            for r in reviews
+        ]
+
+    # --- orders: the shopper's own ---
+
+    def orders_for_user(self, user: Any, limit: int = 10) -> list[models.Model]:
+        model = self.order_model()
+        if model is None or user is None or not getattr(user, "is_authenticated", False):
+            return []
+        queryset = model._default_manager.filter(user=user).order_by("-date_placed", "-pk")
+        return list(queryset.prefetch_related("lines")[:limit])
+
+    def order_summary(self, order: models.Model) -> dict[str, Any]:
+        """Number, status, date, lines with their prices, total with tax, currency, link."""
+        currency = str(order.currency)  # type: ignore[attr-defined]
+        lines = [
+            {
+                "product": str(line.title),
+                "quantity": int(line.quantity),
+                "unit_price": str(line.unit_price_incl_tax),
+                "line_price": str(line.line_price_incl_tax),
+            }
+            for line in order.lines.all()  # type: ignore[attr-defined]
+        ]
+        summary: dict[str, Any] = {
+            "number": str(order.number),  # type: ignore[attr-defined]
+            "status": str(order.status or ""),  # type: ignore[attr-defined]
+            "placed_at": order.date_placed.date().isoformat(),  # type: ignore[attr-defined]
+            "items": lines,
+            "total": str(order.total_incl_tax),  # type: ignore[attr-defined]
+            "shipping": str(order.shipping_incl_tax),  # type: ignore[attr-defined]
+            "currency": currency,
+            "url": self.order_url(order),
+        }
+        method = str(getattr(order, "shipping_method", "") or "")
+        if method:
+            summary["shipping_method"] = method
+        return summary
+
+    def order_url(self, order: models.Model) -> str:
+        """The order's page in the shopper's account ("" when the URL is not mounted)."""
+        try:
+            return reverse("customer:order", kwargs={"order_number": order.number})  # type: ignore[attr-defined]
+        except NoReverseMatch:
+            return ""
+
+    def order_products(self, order: models.Model) -> list[models.Model]:
+        """The products of an order's lines that still exist (for purchase events)."""
+        lines: Iterable[Any] = order.lines.select_related("product")  # type: ignore[attr-defined]
+        return [line.product for line in lines if line.product_id is not None]
+
+    # --- help pages: Oscar's flat pages ---
+
+    def knowledge_page(self, page: models.Model) -> KnowledgePage:
+        """A flat page (``content`` is HTML) as a help page; other page models as usual."""
+        if not apps.is_installed("django.contrib.flatpages") or page._meta.label != (
+            "flatpages.FlatPage"
+        ):
+            return super().knowledge_page(page)
+        return KnowledgePage(
+            key=f"{page._meta.label_lower}:{page.pk}",
+            title=str(page.title),  # type: ignore[attr-defined]
+            body=strip_tags(str(page.content)),  # type: ignore[attr-defined]
+            kind="page",
+            url=str(page.get_absolute_url()),  # type: ignore[attr-defined]
+            published=not page.registration_required,  # type: ignore[attr-defined]
+        )

@@ -1,0 +1,24 @@
+"""App config of the django-oscar integration: signals, admin and dashboard actions."""
+
+from __future__ import annotations
+
+from django.apps import AppConfig, apps
+from django.utils.translation import gettext_lazy as _
+
+
+class OscarIntegrationConfig(AppConfig):
+    name = "django_llmshop.contrib.oscar"
+    label = "llmshop_oscar"
+    verbose_name = _("LLM shop for django-oscar")
+
+    def ready(self) -> None:
+        # The product admin is extended by this app's admin module, which Django's admin
+        # autodiscovery imports after Oscar's own.
+        if apps.is_installed("django_llmshop.recommend"):
+            from django_llmshop.contrib.oscar import receivers
+
+            receivers.connect()
+        if apps.is_installed("django_llmshop.content"):
+            from django_llmshop.contrib.oscar import dashboard
+
+            dashboard.install_actions()
