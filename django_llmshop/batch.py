@@ -66,6 +66,7 @@ class Batch(Generic[K]):
         self.loop: asyncio.AbstractEventLoop | None = None
         self.inbox: asyncio.Queue[tuple[K, Task] | None] | None = None
         self.done = False
+        self.done_soon = False  # the loop closed before this thread saw its Done event
         self.failure: BaseException | None = None
 
     def run(self, tasks: Iterable[tuple[K, Task]]) -> None:
@@ -78,7 +79,7 @@ class Batch(Generic[K]):
         self.started.wait()
         try:
             for item in tasks:
-                if self.done:  # the loop thread stopped: leave the rest of the tasks unstarted
+                if self.done or self.done_soon:  # the loop thread stopped: leave the rest unstarted
                     break
                 self._submit(item)
                 self._drain(block=False)  # store what has finished meanwhile, without waiting
@@ -141,7 +142,10 @@ class Batch(Generic[K]):
 
     def _submit(self, item: tuple[K, Task] | None) -> None:
         if self.loop is not None and self.inbox is not None and not self.done:
-            self.loop.call_soon_threadsafe(self.inbox.put_nowait, item)
+            try:
+                self.loop.call_soon_threadsafe(self.inbox.put_nowait, item)
+            except RuntimeError:  # the loop already closed: its Done event says why
+                self.done_soon = True
 
     def _drain(self, *, block: bool) -> None:
         while not self.done:

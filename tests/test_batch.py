@@ -1,6 +1,7 @@
 """run_batch: many calls from sync code, results and the call log handled in the caller's thread."""
 
 import threading
+import time
 
 import pytest
 
@@ -87,3 +88,21 @@ def test_a_failure_of_the_loop_thread_is_raised_in_the_caller(endpoint, monkeypa
     with pytest.raises(RuntimeError, match="no event loop for you"):
         run_batch("content", iter([(1, ask("item"))]), lambda key, value: seen.append(key))
     assert seen == [] and endpoint.requests == []
+
+
+def test_a_loop_that_closed_before_the_first_task_is_submitted_still_reports_its_failure(
+    endpoint, monkeypatch
+):
+    class Unreachable(batch.AsyncPurposeLLM):
+        async def __aenter__(self):
+            raise RuntimeError("no event loop for you")
+
+    monkeypatch.setattr(batch, "AsyncPurposeLLM", Unreachable)
+
+    def slow_tasks():
+        time.sleep(0.3)  # the loop thread fails and closes its loop meanwhile
+        yield 1, ask("item")
+
+    with pytest.raises(RuntimeError, match="no event loop for you"):
+        run_batch("content", slow_tasks(), lambda key, value: None)
+    assert endpoint.requests == []
