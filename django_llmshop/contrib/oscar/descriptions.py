@@ -47,9 +47,14 @@ def as_text(value: str) -> str | None:
 
 
 def clean_html(value: str) -> str:
-    """Shop HTML with only harmless formatting left (links get ``rel="noopener noreferrer"``)."""
+    """Shop HTML with only harmless formatting left. No ``rel`` is added to links (``target``
+    is not allowed, so none opens a window), which keeps a clean description byte for byte."""
     return nh3.clean(
-        value, tags=TAGS, attributes=ATTRIBUTES, url_schemes={"http", "https", "mailto"}
+        value,
+        tags=TAGS,
+        attributes=ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel=None,
     )
 
 
