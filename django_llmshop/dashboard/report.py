@@ -167,7 +167,7 @@ def recommend_section(start: datetime, end: datetime) -> dict[str, Any]:
             [(g.label, g.cart_rate.value) for g in groups], empty=empty, fmt=percent,
         ),
         "experiment": charts.intervals(
-            "recommend-experiment", _("Click-through per arm, 95 % interval"), rows,
+            "recommend-experiment", _("Click-through per arm with 95-percent intervals"), rows,
             empty=_("No experiment traffic in this range."),
         ),
     }  # fmt: skip

@@ -42,7 +42,7 @@ def test_the_dashboard_draws_every_chart_of_a_seeded_week(page, live_server, wee
     # The daily limit of the support chat is drawn over its bars.
     assert page.locator('svg[data-chart="spend-support"] .limit').count() == 1
     text = page.locator("#llmshop-recommend").inner_text()
-    assert "minus the popularity baseline" in text
+    assert "minus the popularity baseline" in text and "95-percent interval" in text
     if os.environ.get("LLMSHOP_SCREENSHOTS"):
         page.screenshot(
             path=os.path.join(os.environ["LLMSHOP_SCREENSHOTS"], "dashboard.png"), full_page=True
@@ -62,6 +62,8 @@ def test_the_dashboard_speaks_chinese(browser, live_server, week, viewer):
     try:
         login(page, live_server)
         assert "客服聊天" in page.locator("#llmshop-chat h2").inner_text()
+        assert page.locator("#llmshop-spend h2").inner_text() == "花费"
+        assert "点击率" in page.locator("#llmshop-recommend").inner_text()
         assert page.locator('svg[data-chart="recommend-experiment"] .bar').count() > 0
     finally:
         context.close()
