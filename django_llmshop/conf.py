@@ -79,6 +79,11 @@ def defaults_by_app() -> dict[str, dict[str, Any]]:
     return {app: dict(keys) for app, keys in _app_defaults.items()}
 
 
+def merged_dict_keys() -> set[str]:
+    """The dict keys whose user value is merged over the default, of every registered app."""
+    return set(_merged_dicts)
+
+
 def known_keys() -> set[str]:
     """The keys ``LLMSHOP`` may hold: the core's and those of the installed sub-apps."""
     from django.apps import apps
