@@ -155,7 +155,8 @@ SETTLE = """
 local out = {}
 for i, key in ipairs(KEYS) do
   if redis.call('EXISTS', key) == 1 then
-    if redis.call('HINCRBY', key, 'held', -tonumber(ARGV[1])) < 0 then
+    -- Skipped for a call that held nothing: Redis refuses "-0" as an increment.
+    if tonumber(ARGV[1]) > 0 and redis.call('HINCRBY', key, 'held', 0 - ARGV[1]) < 0 then
       redis.call('HSET', key, 'held', 0)
     end
     out[i] = redis.call('HINCRBY', key, 'spent', ARGV[2])
