@@ -14,6 +14,7 @@ import secrets
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from django_llmshop import shoppers
 from django_llmshop.recommend.experiments import Served
 from django_llmshop.recommend.models import TrackingEvent
 from django_llmshop.shoppers import Shopper
@@ -93,3 +94,9 @@ def record_click(view: str, product_id: str) -> TrackingEvent | None:
     )
     TrackingEvent.objects.bulk_create([click], ignore_conflicts=True)
     return click
+
+
+def hand_over_tracking(token: str, owner: Shopper) -> int:
+    """Give anonymous session ``token``'s tracking rows to ``owner`` (registered for login), so
+    a product shown before login and put in the cart after it counts as added to the cart."""
+    return shoppers.hand_over(TrackingEvent.objects.all(), token, owner)

@@ -163,3 +163,19 @@ def test_a_bad_tracking_setting_is_reported(settings):
 
     settings.LLMSHOP = {**settings.LLMSHOP, "RECOMMEND_TRACKING": "yes"}
     assert [m.id for m in check_recommend_settings()] == ["llmshop.E013"]
+
+
+def test_a_product_shown_before_login_and_carted_after_counts(history, django_user_model):
+    from django_llmshop.dashboard.forms import bounds, default_range
+    from django_llmshop.recommend import metrics
+
+    train()
+    client = Client()
+    client.get(f"{BLOCK}?product_id={history.bottles[0].pk}&limit=2")
+    shown = TrackingEvent.objects.order_by("position").first()
+    user = django_user_model.objects.create_user("buyer", password="pw")
+    client.login(username="buyer", password="pw")
+    assert set(TrackingEvent.objects.values_list("user_id", flat=True)) == {user.pk}
+    client.post("/llmshop/api/events/", {"product_id": shown.product_id, "type": "cart"})
+    (rates,) = metrics.by_placement_and_version(*bounds(*default_range()))
+    assert (rates.impressions, rates.carts) == (2, 1)
