@@ -152,7 +152,8 @@ def recommend_section(start: datetime, end: datetime) -> dict[str, Any]:
     groups = metrics.by_placement_and_version(start, end)
     comparison = metrics.experiment(start, end)
     empty = _("No recommendations were shown in this range.")
-    rows = [(_("CTR %(arm)s") % {"arm": r.label}, r.ctr) for r in comparison.arms]
+    arm_names = {"baseline": _("popularity baseline"), "treatment": _("model")}
+    rows = [(arm_names.get(r.label, r.label), r.ctr) for r in comparison.arms]
     if comparison.difference is not None:
         rows.append((_("Treatment − baseline"), comparison.difference))
     return {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 from decimal import Decimal
 
@@ -167,3 +168,59 @@ def test_the_whole_report_renders_every_chart_with_data(client, viewer, week):
     ]:
         assert f'data-chart="{name}"' in html, name
         assert f'data-chart="{name}" data-points="0"' not in html, name
+
+
+def wilson_by_roots(successes: int, trials: int, z: float = 1.959964) -> tuple[float, float]:
+    """The Wilson interval as the two roots p of (p̂ - p)² = z² p (1 - p) / n (solved anew here,
+    not with the package's closed form)."""
+    p_hat = successes / trials
+    a = 1 + z * z / trials
+    b = -(2 * p_hat + z * z / trials)
+    c = p_hat * p_hat
+    root = math.sqrt(b * b - 4 * a * c)
+    return (-b - root) / (2 * a), (-b + root) / (2 * a)
+
+
+def test_the_experiment_over_the_seeded_week_shows_the_difference_with_its_interval(
+    client, viewer, week
+):
+    comparison = recommend_metrics.experiment(*bounds(*default_range()))
+    baseline, treatment = comparison.arms
+    assert (baseline.label, baseline.impressions, baseline.clicks) == ("baseline", 280, 14)
+    assert (treatment.label, treatment.impressions, treatment.clicks) == ("treatment", 280, 56)
+    for arm in (baseline, treatment):
+        low, high = wilson_by_roots(arm.clicks, arm.impressions)
+        assert arm.ctr.low == pytest.approx(low, abs=1e-6)
+        assert arm.ctr.high == pytest.approx(high, abs=1e-6)
+    b_low, b_high = wilson_by_roots(14, 280)
+    t_low, t_high = wilson_by_roots(56, 280)
+    d = 0.2 - 0.05
+    difference = comparison.difference
+    assert difference.value == pytest.approx(d)
+    assert difference.low == pytest.approx(
+        d - math.sqrt((0.2 - t_low) ** 2 + (b_high - 0.05) ** 2), abs=1e-6
+    )
+    assert difference.high == pytest.approx(
+        d + math.sqrt((t_high - 0.2) ** 2 + (0.05 - b_low) ** 2), abs=1e-6
+    )
+    assert difference.excludes_zero()  # four times the clicks is no chance at this traffic
+    client.force_login(viewer)
+    html = client.get(URL).content.decode()
+    expected = f"{d:.4f}, 95-percent interval {difference.low:.4f} to {difference.high:.4f}"
+    assert expected in html
+
+
+def test_equal_arms_show_an_interval_across_zero(db):
+    from django_llmshop.recommend.models import TrackingEvent
+
+    now = timezone.now()
+    TrackingEvent.objects.bulk_create(
+        TrackingEvent(kind=kind, view=f"{arm}{n:020d}", placement="p", model_version="v",
+                      arm=arm, product_id="1", created=now)
+        for arm in ("baseline", "treatment")
+        for n in range(100)
+        for kind in (["impression", "click"] if n < 10 else ["impression"])
+    )  # fmt: skip
+    comparison = recommend_metrics.experiment(now - timedelta(hours=1), now + timedelta(hours=1))
+    assert [a.ctr.value for a in comparison.arms] == [0.1, 0.1]
+    assert comparison.difference.low < 0 < comparison.difference.high
