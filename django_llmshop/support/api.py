@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from django_llmshop.api.throttling import CONVERSATION_THROTTLES, MESSAGE_THROTTLES
 from django_llmshop.api.views import ShopAPIView
 from django_llmshop.support import services, views
+from django_llmshop.support.handoffs import person_state
 from django_llmshop.support.limits import ChatLimitError, RateLimited, check_size
 from django_llmshop.support.models import Conversation, Message
 from django_llmshop.support.payloads import message_payload
@@ -58,10 +59,13 @@ class HandoffSerializer(serializers.Serializer[Any]):
 
 
 def conversation_payload(conversation: Conversation) -> dict[str, Any]:
+    person = person_state(conversation)
     return {
         "id": conversation.pk,
         "status": conversation.status,
         "language": conversation.language,
+        # Handed off: waiting for a person, or one has joined (taken it or replied).
+        "person": {"waiting": person.waiting, "joined": person.joined},
         "messages": [
             message_payload(m) for m in conversation.messages.exclude(role=Message.Role.SYSTEM)
         ],

@@ -98,6 +98,8 @@ def test_taking_a_handoff_shows_the_shopper_a_person_joined(
     conversation = handed_off_chat(client, django_capture_on_commit_callbacks)
     widget = client.get(TRANSCRIPT).content.decode()
     assert 'data-llmshop-person="waiting"' in widget and JOINED not in widget
+    detail = client.get(f"{API}/conversations/{conversation.pk}/").json()
+    assert detail["person"] == {"waiting": True, "joined": False}
 
     waiting = staff.get(INBOX, {"handoff": "waiting"}).content.decode()
     assert str(conversation) in waiting and "not taken" in waiting
@@ -141,6 +143,7 @@ def test_a_staff_reply_reaches_the_widget_after_the_joined_notice(
     assert widget.index("I want to talk to a person") < widget.index(JOINED)
     detail = client.get(f"{API}/conversations/{conversation.pk}/").json()
     assert detail["messages"][-1]["role"] == "staff"
+    assert detail["person"] == {"waiting": False, "joined": True}
     listing = staff.get(INBOX).content.decode()
     assert "first reply after under a minute" in listing
 
