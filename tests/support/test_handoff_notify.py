@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import smtplib
 import socket
 from datetime import datetime
 
@@ -198,3 +199,40 @@ def test_no_email_when_switched_off(
     ask_for_person(client, shop, django_capture_on_commit_callbacks)
     assert mail.outbox == []
     assert Handoff.objects.get().notified_at is None
+
+
+class FlakyBackend:
+    """A mail backend whose first ``failures`` sends raise, then delivers to the outbox."""
+
+    failures = 0
+    attempts = 0
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        FlakyBackend.attempts += 1
+        if FlakyBackend.attempts <= FlakyBackend.failures:
+            raise smtplib.SMTPServerDisconnected("the mail server went away")
+        mail.outbox.extend(messages)
+        return len(messages)
+
+
+@pytest.mark.parametrize(("failures", "sent"), [(2, True), (10, False)])
+def test_a_mail_server_error_is_retried_then_given_up(
+    shop, staff_people, client, settings, django_capture_on_commit_callbacks, caplog,
+    failures, sent,
+):  # fmt: skip
+    settings.EMAIL_BACKEND = f"{__name__}.FlakyBackend"
+    FlakyBackend.failures, FlakyBackend.attempts = failures, 0
+    with caplog.at_level(logging.WARNING, logger="django_llmshop.support.handoffs"):
+        ask_for_person(client, shop, django_capture_on_commit_callbacks)
+    handoff = Handoff.objects.get()
+    if sent:
+        assert FlakyBackend.attempts == 3
+        assert sorted(m.to[0] for m in mail.outbox) == staff_people
+        assert handoff.notified_at is not None
+    else:
+        assert FlakyBackend.attempts == 4  # the first try and three retries
+        assert mail.outbox == [] and handoff.notified_at is None
+        assert "emailing staff failed 4 times, giving up" in caplog.text
