@@ -11,7 +11,13 @@ class LLMShopConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from django_llmshop import checks, conf  # noqa: F401  (registers checks and signal handlers)
+        from celery.schedules import crontab
+
+        # Importing checks and conf registers the checks and the settings' signal handlers.
+        from django_llmshop import checks, conf, schedule  # noqa: F401
         from django_llmshop.sweeper import connect_worker_ready
 
         connect_worker_ready()
+        schedule.register(self.name, "llmshop-sweep", "llmshop.sweep", 60)
+        daily = crontab(hour=3, minute=30)
+        schedule.register(self.name, "llmshop-purge-call-log", "llmshop.purge_call_log", daily)

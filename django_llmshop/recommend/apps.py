@@ -15,10 +15,19 @@ class RecommendConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from celery.schedules import crontab
         from django.core import checks
 
+        from django_llmshop import schedule
         from django_llmshop.recommend import receivers
         from django_llmshop.recommend.checks import check_recommend_settings
 
         receivers.connect()
         checks.register(check_recommend_settings, checks.Tags.compatibility, "llmshop")
+        schedule.register(self.name, "llmshop-recommend-train", "llmshop.recommend.train", 3600)
+        schedule.register(
+            self.name,
+            "llmshop-recommend-purge",
+            "llmshop.recommend.purge_events",
+            crontab(hour=3, minute=0),
+        )

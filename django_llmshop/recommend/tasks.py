@@ -1,11 +1,7 @@
 """Celery tasks of the recommendations: thin wrappers over the services (no Celery app here).
 
-Schedule training and the purge with Celery beat, e.g. every hour and every night::
-
-    CELERY_BEAT_SCHEDULE = {
-        "llmshop-recommend-train": {"task": "llmshop.recommend.train", "schedule": 3600},
-        "llmshop-recommend-purge": {"task": "llmshop.recommend.purge_events", "schedule": 86400},
-    }
+Training (hourly) and the purge (daily) are in :func:`django_llmshop.schedule.beat_schedule`,
+registered by :mod:`.apps`.
 """
 
 from __future__ import annotations

@@ -15,9 +15,10 @@ class SupportConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from celery.schedules import crontab
         from django.core import checks
 
-        from django_llmshop import sweeper
+        from django_llmshop import schedule, sweeper
         from django_llmshop.support import receivers
         from django_llmshop.support.checks import (
             check_answer_plan,
@@ -31,3 +32,9 @@ class SupportConfig(AppConfig):
         checks.register(check_answer_plan, checks.Tags.compatibility, "llmshop")
         checks.register(check_handoff_settings, checks.Tags.compatibility, "llmshop")
         sweeper.register("chat_replies", sweep_replies)
+        schedule.register(
+            self.name,
+            "llmshop-support-sync-pages",
+            "llmshop.support.sync_pages",
+            crontab(hour=2, minute=30),
+        )

@@ -36,6 +36,22 @@ def index_document_task(document_id: int) -> int:
 
 
 @shared_task(
+    name="llmshop.support.sync_pages",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+)
+def sync_pages_task() -> dict[str, int]:
+    """Periodic (daily): import the shop's help pages again; changed ones are re-indexed.
+
+    Saving a page re-indexes it at once; this catches pages changed without a save signal
+    (bulk updates, imports, another process)."""
+    from django_llmshop.support.knowledge import sync_pages
+
+    return sync_pages()
+
+
+@shared_task(
     bind=True,
     name="llmshop.support.email_handoff",
     acks_late=True,

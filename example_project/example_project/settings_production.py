@@ -9,8 +9,6 @@ process (web server, Celery workers, beat). It needs ``DJANGO_SECRET_KEY`` and
 
 import os
 
-from celery.schedules import crontab
-
 from example_project.settings import *  # noqa: F403
 from example_project.settings import env_flag, env_list, real_secret_key
 
@@ -61,20 +59,8 @@ STATIC_ROOT = os.environ.get("DJANGO_STATIC_ROOT") or STATIC_ROOT  # noqa: F405
 
 # --- Celery beat ------------------------------------------------------------------------------
 
-# The package's periodic tasks (docs/deployment.md): run one `celery beat` for the whole site.
-CELERY_BEAT_SCHEDULE = {
-    # Replies and generation jobs whose worker died (it runs the content jobs' resume too).
-    "llmshop-sweep": {"task": "llmshop.sweep", "schedule": 60},
-    "llmshop-recommend-train": {"task": "llmshop.recommend.train", "schedule": 3600},
-    "llmshop-recommend-purge": {
-        "task": "llmshop.recommend.purge_events",
-        "schedule": crontab(hour=3, minute=0),
-    },
-    "llmshop-purge-call-log": {
-        "task": "llmshop.purge_call_log",
-        "schedule": crontab(hour=3, minute=30),
-    },
-}
+# The package's periodic tasks come from django_llmshop.schedule.beat_schedule(), which
+# example_project/celery.py hands to beat (docs/periodic-tasks.md): run one `celery beat`.
 
 # --- django-llmshop ---------------------------------------------------------------------------
 
