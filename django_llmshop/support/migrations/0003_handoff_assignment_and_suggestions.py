@@ -28,9 +28,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="handoff",
             name="created_at",
-            field=models.DateTimeField(
-                default=django.utils.timezone.now, verbose_name="requested"
-            ),
+            field=models.DateTimeField(default=django.utils.timezone.now, verbose_name="requested"),
         ),
         migrations.AddField(
             model_name="handoff",
@@ -69,9 +67,7 @@ class Migration(migrations.Migration):
                 ("error", models.TextField(blank=True, verbose_name="error")),
                 (
                     "created_at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now, verbose_name="created"
-                    ),
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="created"),
                 ),
                 (
                     "finished_at",
