@@ -8,6 +8,7 @@ sharing the test database (PostgreSQL, or a file SQLite) and, in the Redis varia
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.synchronize
 import os
 from decimal import Decimal
 from pathlib import Path
@@ -37,7 +38,12 @@ def budget_settings(base_url: str, redis_url: str | None) -> dict[str, object]:
 
 
 def _spend_until_refused(
-    db_url: str, base_url: str, redis_url: str | None, mail_dir: str, counts: multiprocessing.Queue
+    db_url: str,
+    base_url: str,
+    redis_url: str | None,
+    mail_dir: str,
+    ready: multiprocessing.synchronize.Barrier,
+    counts: multiprocessing.Queue,
 ) -> None:
     """A worker process: THREADS threads call the model until the budget refuses them."""
     import threading
@@ -58,6 +64,7 @@ def _spend_until_refused(
     llmshop_settings.reload()  # read while Django started, and no setting_changed was sent
     settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     settings.EMAIL_FILE_PATH = mail_dir
+    ready.wait(120)  # both processes started Django: their calls begin together
     start = threading.Barrier(THREADS)
     made: list[int] = []
 
@@ -125,11 +132,12 @@ def test_two_processes_stay_within_one_call_of_the_limit_and_alert_once(
     staff.user_permissions.add(Permission.objects.get(codename="receive_budget_alerts"))
     spawn = multiprocessing.get_context("spawn")
     counts = spawn.Queue()
-    with FakeLLMServer(latency=0.05) as server:
+    ready = spawn.Barrier(PROCESSES)
+    with FakeLLMServer(latency=0.2) as server:
         workers = [
             spawn.Process(
                 target=_spend_until_refused,
-                args=(shared_database, server.base_url, counters, str(tmp_path), counts),
+                args=(shared_database, server.base_url, counters, str(tmp_path), ready, counts),
             )
             for _ in range(PROCESSES)
         ]
