@@ -1,7 +1,8 @@
 """The staff inbox's "Suggest a reply": ask for a draft, then poll until it fills the reply field.
 
 The button posts with htmx; the answer polls the draft every second and, once it is written,
-swaps the reply field for one holding the draft (escaped like any form value). Staff edit it
+swaps the reply field for one holding the draft (escaped like any form value), unless staff
+have typed a reply meanwhile: then the draft is shown with a button to use it. Staff edit it
 and send it with the form; nothing reaches the shopper before that. A failed draft is said so
 in the inbox; no error page.
 """
@@ -93,11 +94,15 @@ class SuggestionAdminMixin(_ModelAdmin):
             f"{self.admin_site.name}:llmshop_support_conversation_suggestion",
             args=[conversation.pk, suggestion.pk],
         )
+        done = suggestion.status == ReplySuggestion.Status.DONE
+        # What staff have typed already (sent along by the button and the poll) is not
+        # written over: the draft is shown beside it, with a button to use it instead.
+        typed = str(request.POST.get("staff_reply") or request.GET.get("staff_reply") or "")
+        keep = done and bool(typed.strip()) and request.GET.get("use") != "1"
         context = {
             "suggestion": suggestion,
             "poll_url": poll_url,
-            "reply_field": reply_field(suggestion.text)
-            if suggestion.status == ReplySuggestion.Status.DONE
-            else "",
+            "keep_typed": keep,
+            "reply_field": reply_field(suggestion.text) if done and not keep else "",
         }
         return HttpResponse(render_to_string(FRAGMENT, context, request=request))

@@ -151,3 +151,18 @@ def test_only_staff_who_may_change_conversations_can_ask(shop, conversation, cli
     client.force_login(shop.alice)
     assert suggest(client, conversation).status_code == 302  # to the admin login
     assert not ReplySuggestion.objects.exists()
+
+
+def test_a_draft_does_not_write_over_what_staff_typed(
+    shop, staff, conversation, llm_settings, django_capture_on_commit_callbacks
+):
+    llm_settings.add(Reply.text("We will check and come back to you."))
+    with django_capture_on_commit_callbacks(execute=True):
+        staff.post(f"{INBOX}{conversation.pk}/suggest/", {"staff_reply": "Hi, I am"})
+    suggestion = ReplySuggestion.objects.get()
+    poll = f"{INBOX}{conversation.pk}/suggestions/{suggestion.pk}/"
+    kept = staff.get(poll, {"staff_reply": "Hi, I am"}).content.decode()
+    assert "We will check and come back to you." in kept and "Use this draft" in kept
+    assert 'id="id_staff_reply"' not in kept
+    used = staff.get(poll, {"staff_reply": "Hi, I am", "use": "1"}).content.decode()
+    assert 'id="id_staff_reply"' in used and "We will check and come back to you." in used
