@@ -62,6 +62,41 @@ def daily_limits() -> dict[str, Decimal]:
     return limits
 
 
+def endpoint_limits() -> list[tuple[str, str, Decimal]]:
+    """``(purpose, endpoint, daily limit)`` of the active budgets for one endpoint."""
+    if "endpoint" not in {f.name for f in Budget._meta.get_fields()}:
+        return []
+    rows = (
+        Budget.objects.filter(is_active=True, daily_limit__isnull=False)
+        .exclude(endpoint="")
+        .order_by("purpose", "endpoint")
+        .values_list("purpose", "endpoint", "daily_limit")
+    )
+    return [(str(p), str(e), limit) for p, e, limit in rows if limit is not None]
+
+
+def budget_rows(
+    spend: dict[tuple[str, str], dict[date, Decimal]], days: list[date]
+) -> list[dict[str, Any]]:
+    """Each daily limit, a purpose's or one endpoint's, with the range's highest day of spend
+    and the days that reached the limit (from the spend already read, no further query)."""
+    limits = [(p, "", limit) for p, limit in daily_limits().items()] + endpoint_limits()
+    rows = []
+    for purpose, endpoint, limit in limits:
+        keys = [k for k in spend if k[0] == purpose and (not endpoint or k[1] == endpoint)]
+        per_day = [sum((spend[k].get(d, Decimal(0)) for k in keys), Decimal(0)) for d in days]
+        rows.append(
+            {
+                "purpose": purpose,
+                "endpoint": endpoint,
+                "limit": limit,
+                "peak": max(per_day, default=Decimal(0)),
+                "days_at_limit": sum(1 for v in per_day if limit and v >= limit),
+            }
+        )
+    return rows
+
+
 @dataclass
 class EndpointFigures:
     """One endpoint and model's calls in the range."""

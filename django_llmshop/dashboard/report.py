@@ -59,8 +59,12 @@ def spend_section(first: date, last: date, start: datetime, end: datetime) -> di
         return float(sum((spend.get((p, endpoint), {}).get(day, Decimal(0)) for p in purposes), 0))
 
     by_endpoint = [Series(e or "-", [endpoint_total(e, d) for d in days]) for e in endpoints]
+    budgets = calls.budget_rows(spend, days)
+    for row in budgets:
+        row["purpose"] = str(PURPOSE_NAMES.get(row["purpose"], row["purpose"]))
     return {
         "totals": calls.totals(start, end),
+        "budgets": budgets,
         "per_purpose": per_purpose,
         "by_endpoint": charts.daily_bars(
             "spend-endpoints", _("Spend per day by endpoint"), labels, by_endpoint,

@@ -224,3 +224,25 @@ def test_equal_arms_show_an_interval_across_zero(db):
     comparison = recommend_metrics.experiment(now - timedelta(hours=1), now + timedelta(hours=1))
     assert [a.ctr.value for a in comparison.arms] == [0.1, 0.1]
     assert comparison.difference.low < 0 < comparison.difference.high
+
+
+def test_budgets_of_a_purpose_and_of_one_endpoint_with_their_highest_day(client, viewer, week):
+    from django_llmshop.models import Budget
+
+    Budget.objects.create(purpose="content", endpoint="backup", daily_limit=Decimal("0.01"))
+    start, end = bounds(*default_range())
+    days = calls.days_between(*default_range())
+    rows = {
+        (r["purpose"], r["endpoint"]): r
+        for r in calls.budget_rows(calls.daily_spend(start, end), days)
+    }
+    support = rows[("support", "")]
+    # Two support calls of 0.01 a day: 0.02 at most, under the 0.05 limit every day.
+    assert (support["limit"], support["peak"], support["days_at_limit"]) == (
+        Decimal("0.05"), Decimal("0.02"), 0,
+    )  # fmt: skip
+    # The seed sends one content call a day to "backup" (call 21 of the pattern) at 0.02.
+    backup = rows[("content", "backup")]
+    assert (backup["peak"], backup["days_at_limit"]) == (Decimal("0.02"), 7)
+    client.force_login(viewer)
+    assert "llmshop-budgets" in client.get(URL).content.decode()
