@@ -175,3 +175,13 @@ def test_good_budget_settings_pass():
         "BUDGET_RESERVE_TOKENS": 256,
     }
     assert check_budget_settings(good) == []
+
+
+def test_the_alert_is_written_in_the_shops_language(
+    endpoint, staff, settings, django_capture_on_commit_callbacks
+):
+    settings.LANGUAGE_CODE = "zh-hans"
+    spend(endpoint, 9, django_capture_on_commit_callbacks)
+    [message] = mail.outbox
+    assert message.subject == "LLM 预算：今日内容预算已用 80%"
+    assert "内容（所有端点）的调用已花费 9.0000，今日限额为 10.0000。" in message.body
