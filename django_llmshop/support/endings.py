@@ -92,30 +92,32 @@ def sweep_replies(now: datetime | None = None) -> int:
         status__in=[Message.Status.PENDING, Message.Status.STREAMING],
         updated_at__lt=now - timedelta(seconds=timeout),
     ).select_related("conversation")
-    swept = 0
-    for message in stuck:
-        reason = (
-            f"SweptReply: {message.status} for more than {timeout:g} s "
-            "(its worker stopped, or no worker serves the chat queue)"
-        )
-        text = failure_text(message.conversation.language)
-        # Only if it has not moved meanwhile: a worker that is still at it keeps its reply.
-        updated = Message.objects.filter(
-            pk=message.pk, status=message.status, updated_at=message.updated_at
-        ).update(
-            status=Message.Status.FAILED,
-            content=text,
-            error=reason,
-            finished_at=now,
-            updated_at=now,
-        )
-        if not updated:
-            continue
-        swept += 1
-        logger.warning("chat reply %s: %s", message.pk, reason)
-        message.status, message.content = Message.Status.FAILED, text
-        _close_stream(message)
-    return swept
+    return sum(1 for message in stuck if fail_stuck_reply(message, now, timeout))
+
+
+def fail_stuck_reply(message: Message, now: datetime, timeout: float) -> bool:
+    """Fail one reply that has been pending or streaming since ``message.updated_at``, unless
+    it has moved meanwhile (a worker that is still at it keeps its reply). True if failed."""
+    reason = (
+        f"SweptReply: {message.status} for more than {timeout:g} s "
+        "(its worker stopped, or no worker serves the chat queue)"
+    )
+    text = failure_text(message.conversation.language)
+    updated = Message.objects.filter(
+        pk=message.pk, status=message.status, updated_at=message.updated_at
+    ).update(
+        status=Message.Status.FAILED,
+        content=text,
+        error=reason,
+        finished_at=now,
+        updated_at=now,
+    )
+    if not updated:
+        return False
+    logger.warning("chat reply %s: %s", message.pk, reason)
+    message.status, message.content = Message.Status.FAILED, text
+    _close_stream(message)
+    return True
 
 
 def _close_stream(message: Message) -> None:

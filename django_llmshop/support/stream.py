@@ -2,19 +2,33 @@
 
 Django collects a streaming response whose iterator kind does not match the server before
 sending its first byte, so the view picks the kind from the request it got.
+
+An open stream holds no database connection: the view reads the reply once (ownership, and the
+whole reply if it is finished), then its connection is closed and the stream reads only the
+stream buffer. The database is read again only when the buffer did not end the reply before
+its ``CHAT_REPLY_TIMEOUT``: the reply is then failed (as the sweeper would) and the stream ends
+with an ``error`` event. Under ASGI the stream holds no thread either: Django's per-request
+thread is let go once the view's database work is done.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
 
-from asgiref.sync import sync_to_async
+from asgiref.sync import SyncToAsync, sync_to_async
 from django.core.handlers.asgi import ASGIRequest
+from django.db import connections
 from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
+from django_llmshop.conf import llmshop_settings
+from django_llmshop.support.endings import fail_stuck_reply
 from django_llmshop.support.models import Message
 from django_llmshop.support.payloads import message_payload
 from django_llmshop.support.services import owns
@@ -23,12 +37,13 @@ from django_llmshop.support.streambuffer import (
     ERROR,
     FINAL_KINDS,
     TOKEN,
+    StreamBuffer,
     StreamEvent,
     get_stream_buffer,
 )
 
-#: How long a read waits before the view checks the database and sends a keep-alive.
-WAIT_SECONDS = 2.0
+#: A keep-alive comment is sent after this long without an event (proxies close idle streams).
+HEARTBEAT_SECONDS = 5.0
 #: A stream is closed after this long; the browser's EventSource reconnects where it left.
 MAX_STREAM_SECONDS = 300.0
 
@@ -40,15 +55,12 @@ def sse(kind: str, data: str, event_id: int | None = None) -> str:
     return "\n".join(lines) + "\n\n"
 
 
-def _final_events(message_id: int, after: int) -> list[str] | None:
-    """A finished reply from the database (its buffer may be gone, or was never written).
+def final_events(message: Message, after: int) -> list[str]:
+    """The closing events of a finished reply, from its row (its buffer may be gone).
 
     A reader that has seen nothing gets the whole text, one that has seen part of it only
     the closing event, which carries the whole text too.
     """
-    message = Message.objects.filter(pk=message_id).first()
-    if message is None or not message.is_final:
-        return None
     if message.status == Message.Status.FAILED:
         payload = {"id": message.pk, "status": message.status, "message": message.content}
         return [sse(ERROR, json.dumps(payload))]
@@ -56,60 +68,137 @@ def _final_events(message_id: int, after: int) -> list[str] | None:
     return [done] if after else [sse(TOKEN, json.dumps(message.content)), done]
 
 
-def _format(events: list[StreamEvent]) -> tuple[list[str], bool]:
-    out = []
-    for event in events:
-        out.append(sse(event.kind, event.data, event.seq))
-        if event.kind in FINAL_KINDS:
-            return out, True
-    return out, False
+@dataclass
+class Relay:
+    """One open stream's state: where the reader is and when the reply must have ended."""
+
+    message_id: int
+    after: int
+    #: The closing events, when the reply was finished as the stream was asked for.
+    final: list[str] | None
+    #: ``time.monotonic()`` at which the reply's ``CHAT_REPLY_TIMEOUT`` has passed.
+    reply_deadline: float
+    ended: bool = False
+
+    def take(self, events: list[StreamEvent]) -> list[str]:
+        """SSE text of buffer events, up to and including a closing one."""
+        out = []
+        for event in events:
+            out.append(sse(event.kind, event.data, event.seq))
+            self.after = event.seq
+            if event.kind in FINAL_KINDS:
+                self.ended = True
+                break
+        return out
+
+    def start(self, events: list[StreamEvent]) -> list[str]:
+        """The first (non-blocking) read; a finished reply ends here."""
+        out = self.take(events)
+        if self.final is not None and not self.ended:
+            # The buffer expired (or never held the end): the row has the reply.
+            out += self.final[-1:] if out or self.after else self.final
+            self.ended = True
+        return out
+
+    def settle(self) -> list[str]:
+        """At the reply's deadline (sync, database): its closing events, failing it first if it
+        is still pending or streaming. A reply that moved on (a retry) gets a new deadline."""
+        message = Message.objects.select_related("conversation").filter(pk=self.message_id)
+        found = message.first()
+        if found is None:  # deleted meanwhile
+            self.ended = True
+            return [sse(ERROR, json.dumps({"id": self.message_id, "status": "failed"}))]
+        timeout = float(llmshop_settings.CHAT_REPLY_TIMEOUT)
+        if not found.is_final and not fail_stuck_reply(found, timezone.now(), timeout):
+            found.refresh_from_db()
+        if not found.is_final:
+            self.reply_deadline = _deadline(found)
+            return []
+        self.ended = True
+        return final_events(found, self.after)
+
+    def wait_for(self, now: float, stream_deadline: float) -> float:
+        return max(0.0, min(HEARTBEAT_SECONDS, self.reply_deadline - now, stream_deadline - now))
 
 
-def sync_events(message_id: int, after: int) -> Iterator[str]:
-    buffer = get_stream_buffer()
-    deadline = time.monotonic() + MAX_STREAM_SECONDS
+def _deadline(message: Message) -> float:
+    timeout = timedelta(seconds=float(llmshop_settings.CHAT_REPLY_TIMEOUT))
+    left = (message.updated_at + timeout - timezone.now()).total_seconds()
+    return time.monotonic() + left
+
+
+def release_connections() -> None:
+    """Close this thread's database connections, unless a transaction is open on one."""
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close()
+
+
+def release_request_thread() -> None:
+    """Let go of the thread Django's ASGI handler keeps for this request's sync code.
+
+    Django runs a request's sync middleware and views in one thread of their own, kept until
+    the response ends; for a stream that is a thread per open stream. Sync code that runs later
+    in the request gets a new thread. Without asgiref's per-context executors this does nothing.
+    """
+    context_var = getattr(SyncToAsync, "thread_sensitive_context", None)
+    executors = getattr(SyncToAsync, "context_to_thread_executor", None)
+    context = context_var.get(None) if context_var is not None else None
+    if context is None or executors is None:
+        return
+    executor = executors.pop(context, None)
+    if executor is not None:
+        executor.shutdown(wait=False)  # its only thread is idle: it ends at once
+
+
+def _settle_and_release(relay: Relay) -> list[str]:
+    try:
+        return relay.settle()
+    finally:
+        release_connections()
+
+
+def sync_events(relay: Relay, buffer: StreamBuffer) -> Iterator[str]:
+    release_connections()
     yield "retry: 2000\n\n"
-    wait = 0.0  # the first read does not wait: a finished reply is answered at once
-    while time.monotonic() < deadline:
-        events = buffer.read(message_id, after, block=wait)
-        wait = WAIT_SECONDS
-        if events:
-            chunks, done = _format(events)
-            yield from chunks
-            after = events[-1].seq
-            if done:
-                return
-            continue
-        final = _final_events(message_id, after)
-        if final is not None and not buffer.read(message_id, after):
-            yield from final
+    yield from relay.start(buffer.read(relay.message_id, relay.after))
+    stream_deadline = time.monotonic() + MAX_STREAM_SECONDS
+    while not relay.ended:
+        now = time.monotonic()
+        if now >= stream_deadline:
             return
-        yield ": keep-alive\n\n"
+        if now >= relay.reply_deadline:
+            yield from _settle_and_release(relay)
+            continue
+        wait = relay.wait_for(now, stream_deadline)
+        events = buffer.read(relay.message_id, relay.after, block=wait)
+        yield from relay.take(events) if events else [": keep-alive\n\n"]
 
 
-async def async_events(message_id: int, after: int) -> AsyncIterator[str]:
-    buffer = get_stream_buffer()
-    final_events = sync_to_async(_final_events, thread_sensitive=True)
-    deadline = time.monotonic() + MAX_STREAM_SECONDS
+async def async_events(relay: Relay, buffer: StreamBuffer) -> AsyncIterator[str]:
+    in_request_thread: Callable[[Relay], Any] = sync_to_async(
+        _settle_and_release, thread_sensitive=True
+    )
+    await sync_to_async(release_connections, thread_sensitive=True)()
+    release_request_thread()
     yield "retry: 2000\n\n"
-    wait = 0.0
-    while time.monotonic() < deadline:
-        events = await buffer.aread(message_id, after, block=wait)
-        wait = WAIT_SECONDS
-        if events:
-            chunks, done = _format(events)
+    for chunk in relay.start(await buffer.aread(relay.message_id, relay.after)):
+        yield chunk
+    stream_deadline = time.monotonic() + MAX_STREAM_SECONDS
+    while not relay.ended:
+        now = time.monotonic()
+        if now >= stream_deadline:
+            return
+        if now >= relay.reply_deadline:
+            chunks: list[str] = await in_request_thread(relay)
+            release_request_thread()
             for chunk in chunks:
                 yield chunk
-            after = events[-1].seq
-            if done:
-                return
             continue
-        final = await final_events(message_id, after)
-        if final is not None and not await buffer.aread(message_id, after):
-            for chunk in final:
-                yield chunk
-            return
-        yield ": keep-alive\n\n"
+        wait = relay.wait_for(now, stream_deadline)
+        events = await buffer.aread(relay.message_id, relay.after, block=wait)
+        for chunk in relay.take(events) if events else [": keep-alive\n\n"]:
+            yield chunk
 
 
 def stream_message(request: HttpRequest, pk: int) -> StreamingHttpResponse:
@@ -123,14 +212,19 @@ def stream_message(request: HttpRequest, pk: int) -> StreamingHttpResponse:
     # isdigit() alone lets "²" and 5,000-digit numbers through to int(), which refuses both.
     valid = raw_after.isascii() and raw_after.isdigit() and len(raw_after) <= 18
     after = int(raw_after) if valid else 0
+    relay = Relay(
+        message_id=message.pk,
+        after=after,
+        final=final_events(message, after) if message.is_final else None,
+        reply_deadline=_deadline(message),
+    )
+    buffer = get_stream_buffer()
+    events: Iterator[str] | AsyncIterator[str]
     if isinstance(request, ASGIRequest):
-        response = StreamingHttpResponse(
-            async_events(message.pk, after), content_type="text/event-stream"
-        )
+        events = async_events(relay, buffer)
     else:
-        response = StreamingHttpResponse(
-            sync_events(message.pk, after), content_type="text/event-stream"
-        )
+        events = sync_events(relay, buffer)
+    response = StreamingHttpResponse(events, content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # nginx: do not buffer the stream
     return response
