@@ -3,23 +3,26 @@
 The calls run on an event loop in a helper thread, at most the endpoint's MAX_CONCURRENCY in
 flight. Everything that touches the database stays in the calling thread: preparing each task
 (the caller's iterator is consumed here, one task at a time, while earlier calls are already in
-flight), storing each result the moment it arrives, writing the call log and checking the
-budget. So results land inside the caller's own connection and transaction rules, and the
-endpoint is kept busy while the caller works.
+flight), storing each result the moment it arrives, writing the call log, and holding each
+call's cost in the budgets before it starts. So results land inside the caller's own connection
+and transaction rules, and the endpoint is kept busy while the caller works.
 
 The loop thread speaks to the calling thread only through events: a :class:`Result` per task,
-a :class:`Record` per model call (for the call log) and one :class:`Done` as it ends.
+a :class:`Reserve` before each model call (its budget hold, answered through a future), a
+:class:`Record` per model call (for the call log) and one :class:`Done` as it ends.
 """
 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import queue
 import threading
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from django_llmshop.budgets import Hold, hold_for_call
 from django_llmshop.conf import llmshop_settings
 from django_llmshop.gateway import AsyncPurposeLLM, check_budget, write_call_record
 from django_llmshop.llm import BudgetExceededError, CallRecord, LLMError
@@ -44,13 +47,23 @@ class Record:
 
 
 @dataclass(frozen=True)
+class Reserve:
+    """A model call is about to start: hold its cost in the budgets, from the calling thread."""
+
+    messages: Sequence[Mapping[str, Any]] | None
+    inputs: Sequence[str] | None
+    kwargs: Mapping[str, Any] | None
+    answer: concurrent.futures.Future[Hold | None]
+
+
+@dataclass(frozen=True)
 class Done:
     """The loop thread ended; ``failure`` is what stopped it, if anything did."""
 
     failure: BaseException | None = None
 
 
-Event = Result | Record | Done
+Event = Result | Record | Reserve | Done
 
 
 class Batch(Generic[K]):
@@ -107,7 +120,7 @@ class Batch(Generic[K]):
         self.loop, self.inbox = asyncio.get_running_loop(), inbox
         self.started.set()
         sink = self._record
-        async with AsyncPurposeLLM(self.purpose, record_sink=sink) as llm:
+        async with AsyncPurposeLLM(self.purpose, record_sink=sink, reserver=self._hold) as llm:
             limit = asyncio.Semaphore(max(1, self.endpoint.max_concurrency))
             running: set[asyncio.Task[None]] = set()
             while (item := await inbox.get()) is not None:
@@ -120,6 +133,16 @@ class Batch(Generic[K]):
 
     def _record(self, record: CallRecord) -> None:
         self.events.put(Record(record))
+
+    async def _hold(
+        self,
+        messages: Sequence[Mapping[str, Any]] | None,
+        inputs: Sequence[str] | None,
+        kwargs: Mapping[str, Any] | None,
+    ) -> Hold | None:
+        answer: concurrent.futures.Future[Hold | None] = concurrent.futures.Future()
+        self.events.put(Reserve(messages, inputs, kwargs, answer))
+        return await asyncio.wrap_future(answer)
 
     async def _run_one(
         self, llm: AsyncPurposeLLM, limit: asyncio.Semaphore, key: K, task: Task
@@ -158,6 +181,15 @@ class Batch(Generic[K]):
     def _handle(self, event: Event) -> None:
         if isinstance(event, Record):
             write_call_record(event.record)
+        elif isinstance(event, Reserve):
+            try:
+                hold = hold_for_call(
+                    self.purpose, self.endpoint, event.messages, event.inputs, event.kwargs
+                )
+            except Exception as exc:  # noqa: BLE001 - raised in the task whose call it is
+                event.answer.set_exception(exc)
+            else:
+                event.answer.set_result(hold)
         elif isinstance(event, Done):
             self.done = True
             self.failure = self.failure or event.failure

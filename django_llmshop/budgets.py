@@ -198,6 +198,25 @@ def estimate_micros(
     return max(0, math.ceil(cost * MICROS))
 
 
+def hold_for_call(
+    purpose: str,
+    endpoint: Endpoint,
+    messages: Sequence[Mapping[str, Any]] | None = None,
+    inputs: Sequence[str] | None = None,
+    kwargs: Mapping[str, Any] | None = None,
+) -> Hold | None:
+    """Hold a call's estimated cost (``kwargs``: the call's own, e.g. ``max_tokens``)."""
+    kwargs = kwargs or {}
+    micros = estimate_micros(
+        endpoint,
+        messages=messages,
+        inputs=inputs,
+        max_tokens=kwargs.get("max_tokens"),
+        json_output=kwargs.get("response_format") is not None,
+    )
+    return reserve(purpose, endpoint.alias, micros)
+
+
 def record_call(record: CallRecord) -> LLMCall:
     """Write the call log row of ``record``, then count its cost in the budgets' counters."""
     call = write_call_record(record)

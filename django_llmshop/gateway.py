@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import AsyncGenerator, Callable, Mapping, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.db import close_old_connections, models
 
 # The call log's names stay importable from here, where they were before it got its module.
-from django_llmshop.budgets import HOLD_KEY, Hold, estimate_micros, record_call, reserve
+from django_llmshop.budgets import HOLD_KEY, Hold, hold_for_call, record_call
 from django_llmshop.budgets import check_budget as check_budget
 from django_llmshop.budgets import daily_limit as daily_limit
 from django_llmshop.calllog import MAX_CALL_TOKENS as MAX_CALL_TOKENS
@@ -46,6 +46,12 @@ from django_llmshop.llm import (
 from django_llmshop.llm.streams import StreamOutcome
 
 logger = logging.getLogger("django_llmshop.gateway")
+
+#: Holds a call's cost for an :class:`AsyncPurposeLLM` whose owner keeps the database.
+Reserver = Callable[
+    [Sequence[Mapping[str, Any]] | None, Sequence[str] | None, Mapping[str, Any] | None],
+    Awaitable["Hold | None"],
+]
 
 _lock = threading.Lock()
 _clients: dict[str, LLMClient] = {}
@@ -139,15 +145,7 @@ class _PurposeBase:
         kwargs: Mapping[str, Any] | None = None,
     ) -> Hold | None:
         """Hold the call's estimated cost in its budgets, or raise ``BudgetExceededError``."""
-        kwargs = kwargs or {}
-        micros = estimate_micros(
-            self.endpoint,
-            messages=messages,
-            inputs=inputs,
-            max_tokens=kwargs.get("max_tokens"),
-            json_output=kwargs.get("response_format") is not None,
-        )
-        return reserve(self.purpose, self.endpoint.alias, micros)
+        return hold_for_call(self.purpose, self.endpoint, messages, inputs, kwargs)
 
 
 class PurposeLLM(_PurposeBase):
@@ -188,7 +186,7 @@ class AsyncPurposeLLM(_PurposeBase):
     An async client is bound to the event loop it runs in, so each ``async with`` block gets
     its own; the endpoint's circuit breaker and shared limiter are still shared with every
     other client. With a ``record_sink`` (see :class:`django_llmshop.batch.Batch`) call records
-    go there instead of to the database, and the budget is left to whoever owns the sink.
+    go there instead of the database, and holds are asked of ``reserver`` (none without one).
     """
 
     def __init__(
@@ -197,10 +195,12 @@ class AsyncPurposeLLM(_PurposeBase):
         obj: models.Model | None = None,
         *,
         record_sink: Callable[[CallRecord], None] | None = None,
+        reserver: Reserver | None = None,
     ) -> None:
         super().__init__(purpose, obj)
         self._aclient: AsyncLLMClient | None = None
         self._record_sink = record_sink
+        self._reserver = reserver
 
     async def __aenter__(self) -> AsyncPurposeLLM:
         on_record = self._record_sink or awrite_call_record
@@ -227,8 +227,8 @@ class AsyncPurposeLLM(_PurposeBase):
         inputs: Sequence[str] | None = None,
         kwargs: Mapping[str, Any] | None = None,
     ) -> Hold | None:
-        if self._record_sink is not None:  # with a sink, its owner checks (from its own thread)
-            return None
+        if self._reserver is not None or self._record_sink is not None:
+            return await self._reserver(messages, inputs, kwargs) if self._reserver else None
         return await sync_to_async(self._reserve, thread_sensitive=True)(messages, inputs, kwargs)
 
     async def chat(

@@ -194,3 +194,27 @@ def test_a_limit_of_zero_refuses_every_call(endpoint, settings):
     with pytest.raises(BudgetExceededError, match="daily budget for 'support'"):
         llm_for("support").chat(MESSAGES)
     assert endpoint.requests == []
+
+
+def test_the_calls_of_a_batch_hold_their_cost_before_they_start(endpoint, settings):
+    from django_llmshop.batch import run_batch
+
+    endpoint_conf = {**settings.LLMSHOP["ENDPOINTS"]["default"], "MAX_CONCURRENCY": 3}
+    configure(settings, ENDPOINTS={"default": endpoint_conf}, DAILY_BUDGETS={"content": 0.05})
+    endpoint.latency = 0.2  # without holds, three calls would be in flight at once
+
+    def ask(text):
+        async def task(llm):
+            return (await llm.chat([{"role": "user", "content": text}], max_tokens=40)).text
+
+        return task
+
+    seen = {}
+    run_batch("content", iter([(n, ask(f"item {n}")) for n in range(6)]), seen.__setitem__)
+    assert endpoint.peak_in_flight == 1  # one call's hold (0.08) fills the limit of 0.05
+    assert seen[0] == "Echo: item 0"
+    assert sum(isinstance(value, BudgetExceededError) for value in seen.values()) >= 1
+    spent = sum(LLMCall.objects.values_list("cost", flat=True))
+    assert spent <= Decimal("0.05") + max(LLMCall.objects.values_list("cost", flat=True))
+    counter = BudgetCounter.objects.get(period="day")
+    assert counter.held_micros == 0 and counter.spent_micros == spent * 1_000_000
