@@ -20,6 +20,7 @@ from django.utils.translation import override
 
 from django_llmshop.adapters import get_adapter
 from django_llmshop.conf import llmshop_settings
+from django_llmshop.dbconnections import release_connections
 from django_llmshop.gateway import llm_for
 from django_llmshop.llm import LLMError
 from django_llmshop.models import LLMCall
@@ -143,6 +144,7 @@ def _generate(
             max_tokens=int(llmshop_settings.CHAT_MAX_REPLY_TOKENS),
         )
         separated = not reply or reply[-1].isspace()
+        release_connections()  # none is held while the tokens flow; finishing opens one again
         for chunk in stream:
             text = clean_text(chunk.text)
             if not text:

@@ -22,12 +22,12 @@ from typing import Any
 
 from asgiref.sync import SyncToAsync, sync_to_async
 from django.core.handlers.asgi import ASGIRequest
-from django.db import connections
 from django.http import Http404, HttpRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from django_llmshop.conf import llmshop_settings
+from django_llmshop.dbconnections import release_connections
 from django_llmshop.support.endings import fail_stuck_reply
 from django_llmshop.support.models import Message
 from django_llmshop.support.payloads import message_payload
@@ -125,13 +125,6 @@ def _deadline(message: Message) -> float:
     timeout = timedelta(seconds=float(llmshop_settings.CHAT_REPLY_TIMEOUT))
     left = (message.updated_at + timeout - timezone.now()).total_seconds()
     return time.monotonic() + left
-
-
-def release_connections() -> None:
-    """Close this thread's database connections, unless a transaction is open on one."""
-    for connection in connections.all(initialized_only=True):
-        if not connection.in_atomic_block:
-            connection.close()
 
 
 def release_request_thread() -> None:

@@ -26,7 +26,7 @@ from django_llmshop.support.payloads import message_payload
 from django_llmshop.support.replies import generate_reply
 from django_llmshop.support.streambuffer import DONE, StreamWriter, get_stream_buffer
 from django_llmshop.testing import Reply
-from tests.support.conftest import API, new_reply, parse_sse
+from tests.support.conftest import API, new_reply, parse_sse, redis_url_or_skip
 
 #: More streams than the event loop's default thread pool has threads.
 STREAMS = 40
@@ -230,3 +230,39 @@ def generate_in_thread(message_id: int) -> None:
         generate_reply(message_id)
     finally:
         connection.close()
+
+
+def test_the_reply_task_holds_no_connection_while_tokens_flow(
+    shop, transactional_db, llm_settings, settings
+):
+    """With the Redis buffer (the database buffer writes its tokens through a connection)."""
+    from django.db import connection, connections
+
+    settings.LLMSHOP = {**settings.LLMSHOP, "CHAT_STREAM_REDIS_URL": redis_url_or_skip()}
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("Django never closes an in-memory SQLite connection (set LLMSHOP_TEST_SQLITE)")
+    words = " ".join(f"word{i}" for i in range(30))
+    llm_settings.add(Reply.text(words, token_delay=0.05))
+    reply = new_reply(Conversation.objects.create(user=shop.alice), "Tell me a story")
+    worker: dict[str, BaseDatabaseWrapper] = {}
+
+    def run() -> None:
+        worker["connection"] = connections["default"]
+        try:
+            generate_reply(reply.pk)
+        finally:
+            connections["default"].close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    buffer = get_stream_buffer()
+    events = buffer.read(reply.pk, 0, block=30)
+    while not events and thread.is_alive():  # the first token is being written
+        events = buffer.read(reply.pk, 0, block=1)
+    held_while_streaming = worker["connection"].connection is not None
+    thread.join()
+    assert events and events[0].kind == "token"
+    assert not held_while_streaming
+    reply.refresh_from_db()
+    assert reply.status == Message.Status.DONE and reply.content == words
