@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, models, transaction
+from django.db import DatabaseError, IntegrityError, models, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -29,6 +29,7 @@ from django_llmshop.content.prompts import Prompt, text_of
 from django_llmshop.content.summaries import MAX_REVIEWS, summarize_reviews
 from django_llmshop.gateway import AsyncPurposeLLM
 from django_llmshop.llm import BudgetExceededError, LLMError, LLMResponseError
+from django_llmshop.taskretry import is_transient, with_db_retries
 from django_llmshop.text import clean_json, clean_text
 
 logger = logging.getLogger("django_llmshop.content")
@@ -192,6 +193,9 @@ def generate_drafts(
     """
     prepared: dict[int, tuple[Draft, models.Model]] = {}
     seen: list[Draft] = []
+    # A write the database refused for a moment (locked, lost connection) leaves its draft
+    # pending, not failed: the task raises it at the end and is retried (taskretry).
+    transient: list[DatabaseError] = []
 
     def tasks() -> Iterator[tuple[int, Task]]:
         for draft in drafts:
@@ -211,31 +215,52 @@ def generate_drafts(
     def store(draft_pk: int, value: Any) -> None:
         nonlocal last_count
         draft, product = prepared[draft_pk]
-        if isinstance(value, BaseException):
-            # A provider failure is expected now and then; anything else is a bug to look at.
-            logger.warning("Draft %s failed: %r", draft.pk, value, exc_info=_unexpected(value))
-            fail_draft(draft, value)
-        else:
-            try:
-                with transaction.atomic():  # a failed save leaves the connection usable
-                    finish_draft(draft, product, clean_json(value), options)
-            except Exception as exc:  # noqa: BLE001 - the draft ends as failed with the reason
-                logger.exception("Draft %s could not be stored", draft.pk)
-                fail_draft(draft, exc)
-        # Recounting locks the job row: often enough for a live progress bar, no more.
-        if job_id is not None and time.monotonic() - last_count >= COUNT_INTERVAL:
-            refresh_job_counts(job_id)
-            last_count = time.monotonic()
+        try:
+            with_db_retries(lambda: _store(draft, product, value, options))
+            # Recounting locks the job row: often enough for a live progress bar, no more.
+            if job_id is not None and time.monotonic() - last_count >= COUNT_INTERVAL:
+                with_db_retries(lambda: refresh_job_counts(job_id))
+                last_count = time.monotonic()
+        except DatabaseError as exc:
+            if not is_transient(exc):
+                raise
+            logger.warning("Draft %s left pending: %s", draft.pk, exc)
+            draft.status = Draft.Status.PENDING
+            transient.append(exc)
 
     try:
         run_batch("content", tasks(), store)
     except BudgetExceededError as exc:  # used up before the batch started
         _fail_unfinished([*seen, *drafts], exc)
     except Exception as exc:  # noqa: BLE001 - every draft still pending ends as failed, logged
+        if isinstance(exc, DatabaseError) and is_transient(exc):
+            raise  # the drafts stay pending for the task's retry
         logger.exception("A content batch stopped")
         _fail_unfinished([*seen, *drafts], exc)
     if job_id is not None:
-        refresh_job_counts(job_id)
+        with_db_retries(lambda: refresh_job_counts(job_id))
+    if transient:
+        raise transient[0]
+
+
+def _store(draft: Draft, product: models.Model, value: Any, options: dict[str, Any]) -> None:
+    """Save one reply (or the error instead of it) on its draft."""
+    if isinstance(value, BaseException):
+        # A provider failure is expected now and then; anything else is a bug to look at.
+        logger.warning("Draft %s failed: %r", draft.pk, value, exc_info=_unexpected(value))
+        fail_draft(draft, value)
+        return
+    try:
+        with transaction.atomic():  # a failed save leaves the connection usable
+            finish_draft(draft, product, clean_json(value), options)
+    except DatabaseError as exc:
+        if is_transient(exc):
+            raise  # tried again by the caller
+        logger.exception("Draft %s could not be stored", draft.pk)
+        fail_draft(draft, exc)
+    except Exception as exc:  # noqa: BLE001 - the draft ends as failed with the reason
+        logger.exception("Draft %s could not be stored", draft.pk)
+        fail_draft(draft, exc)
 
 
 def _unexpected(error: BaseException) -> bool:
@@ -260,7 +285,7 @@ def run_items(job_id: int, items: list[Item]) -> GenerationJob:
         job.refresh_from_db()
     claimed = (_claim(job, item) for item in items)
     generate_drafts((draft for draft, needed in claimed if needed), job.options, job.pk)
-    return refresh_job_counts(job_id)
+    return with_db_retries(lambda: refresh_job_counts(job_id))
 
 
 def regenerate_one(draft_id: int) -> None:

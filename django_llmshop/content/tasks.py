@@ -12,6 +12,7 @@ from celery import shared_task
 from django_llmshop import sweeper
 from django_llmshop.content.generation import Item, regenerate_one, run_items
 from django_llmshop.queueing import enqueue_on_commit
+from django_llmshop.taskretry import retry_on_transient_db_errors
 
 
 @shared_task(
@@ -20,6 +21,7 @@ from django_llmshop.queueing import enqueue_on_commit
     reject_on_worker_lost=True,
     ignore_result=True,
 )
+@retry_on_transient_db_errors
 def generate_chunk(job_id: int, items: list[list[object]]) -> None:
     """Generate one chunk of a job; safe to run twice (drafts are claimed per item)."""
     run_items(job_id, [Item(str(p), str(lang), int(str(v))) for p, lang, v in items])
@@ -31,6 +33,7 @@ def generate_chunk(job_id: int, items: list[list[object]]) -> None:
     reject_on_worker_lost=True,
     ignore_result=True,
 )
+@retry_on_transient_db_errors
 def regenerate(draft_id: int) -> None:
     regenerate_one(draft_id)
 
@@ -41,6 +44,7 @@ def regenerate(draft_id: int) -> None:
     reject_on_worker_lost=True,
     ignore_result=True,
 )
+@retry_on_transient_db_errors
 def resume_stale_jobs() -> None:
     """Periodic (every few minutes): resume jobs whose worker died.
 

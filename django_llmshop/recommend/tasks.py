@@ -9,6 +9,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from django_llmshop.queueing import enqueue_on_commit
+from django_llmshop.taskretry import retry_on_transient_db_errors
 
 TRAIN = "llmshop.recommend.train"
 PURGE = "llmshop.recommend.purge_events"
@@ -16,6 +17,7 @@ RERANK = "llmshop.recommend.rerank"
 
 
 @shared_task(name=TRAIN, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+@retry_on_transient_db_errors
 def train_task() -> int:
     """Train a model from all events and make it the one served; returns its id."""
     from django_llmshop.recommend.training import train
@@ -24,6 +26,7 @@ def train_task() -> int:
 
 
 @shared_task(name=PURGE, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+@retry_on_transient_db_errors
 def purge_events_task() -> int:
     """Delete events past ``RECOMMEND_EVENT_RETENTION_DAYS`` and retired models."""
     from django_llmshop.recommend.retention import purge_events
@@ -32,6 +35,7 @@ def purge_events_task() -> int:
 
 
 @shared_task(name=RERANK, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+@retry_on_transient_db_errors
 def rerank_task(key: str, history: list[str], candidate_ids: list[str], language: str) -> bool:
     """Re-rank one shopper's candidates with the model; idempotent by the cache key."""
     from django.utils import translation

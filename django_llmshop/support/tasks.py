@@ -8,11 +8,13 @@ from celery import shared_task
 
 from django_llmshop.conf import llmshop_settings
 from django_llmshop.queueing import enqueue_on_commit
+from django_llmshop.taskretry import retry_on_transient_db_errors
 
 GENERATE_REPLY = "llmshop.support.generate_reply"
 
 
 @shared_task(name=GENERATE_REPLY, acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+@retry_on_transient_db_errors
 def generate_reply_task(message_id: int) -> bool:
     """Generate an assistant reply; a redelivered task for a finished reply does nothing."""
     from django_llmshop.support.replies import generate_reply
@@ -26,6 +28,7 @@ def generate_reply_task(message_id: int) -> bool:
     reject_on_worker_lost=True,
     ignore_result=True,
 )
+@retry_on_transient_db_errors
 def index_document_task(document_id: int) -> int:
     """Re-index one knowledge document (after it was saved)."""
     from django_llmshop.support.models import KnowledgeDocument
@@ -41,6 +44,7 @@ def index_document_task(document_id: int) -> int:
     reject_on_worker_lost=True,
     ignore_result=True,
 )
+@retry_on_transient_db_errors
 def sync_pages_task() -> dict[str, int]:
     """Periodic (daily): import the shop's help pages again; changed ones are re-indexed.
 
