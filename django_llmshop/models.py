@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Sum
@@ -122,6 +123,18 @@ class Budget(models.Model):
     def __str__(self) -> str:
         where = f" @ {self.endpoint}" if self.endpoint else ""
         return f"{self.get_purpose_display()}{where}"
+
+    def clean(self) -> None:
+        from django_llmshop.conf import llmshop_settings
+
+        if self.endpoint and self.endpoint not in llmshop_settings.ENDPOINTS:
+            known = ", ".join(sorted(llmshop_settings.ENDPOINTS))
+            raise ValidationError(
+                {
+                    "endpoint": _("No endpoint is named %(alias)s; the endpoints are: %(known)s.")
+                    % {"alias": self.endpoint, "known": known}
+                }
+            )
 
 
 class BudgetCounter(models.Model):

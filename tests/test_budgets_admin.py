@@ -126,3 +126,14 @@ def test_a_second_budget_for_the_same_purpose_and_endpoint_is_refused(admin_clie
     )
     assert response.status_code == 200
     assert Budget.objects.count() == 1
+
+
+def test_an_unknown_endpoint_is_refused_with_the_known_ones(admin_client):
+    response = admin_client.post(
+        reverse("admin:llmshop_budget_add"),
+        {"purpose": "content", "endpoint": "typo", "daily_limit": "2", "is_active": "on"},
+    )
+    assert response.status_code == 200
+    [error] = response.context["adminform"].form.errors["endpoint"]
+    assert "No endpoint is named typo" in error and "default" in error
+    assert not Budget.objects.exists()
