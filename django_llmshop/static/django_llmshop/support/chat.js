@@ -66,8 +66,10 @@
       if (open === 0) refresh();
     });
     source.addEventListener("error", function (event) {
-      if (!event.data) return;  // a dropped connection: EventSource reconnects by itself
-      body.textContent = JSON.parse(event.data).message;
+      // A dropped connection: EventSource reconnects by itself, unless the server refused the
+      // stream (it is then closed): the reply is shown as failed, with its retry.
+      if (!event.data && source.readyState !== EventSource.CLOSED) return;
+      if (event.data) body.textContent = JSON.parse(event.data).message;
       article.classList.add("llmshop-chat__msg--failed");
       actions(article, "failed");
       end();
@@ -108,7 +110,7 @@
     }
     if (action === "retry" && article) {
       post(article.getAttribute("data-retry-url")).then(function (response) {
-        if (!response.ok) return;
+        if (!response.ok) { refresh(); return; }  // not failed after all: show where it stands
         article.classList.remove("llmshop-chat__msg--failed");
         article.setAttribute("data-stream-url", article.getAttribute("data-retry-url").replace(/retry\/$/, "stream/"));
         article.querySelector(".llmshop-chat__actions").textContent = "";
