@@ -109,6 +109,7 @@ def ask(question: Question, users: dict[str, Any], timer: Timer) -> dict[str, An
     return {
         "question": question,
         "text": text,
+        "error": reply.error,
         "right": right,
         "missing": missing,
         "forbidden": forbidden,
@@ -226,6 +227,7 @@ def main() -> None:
                         print(
                             f"   x [{r['question'].kind}] {r['question'].text!r} -> {text!r}"
                             f" missing={r['missing']} forbidden={r['forbidden']}"
+                            + (f" error={r['error'][:200]!r}" if r["error"] else "")
                         )
 
 

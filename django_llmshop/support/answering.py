@@ -50,7 +50,7 @@ def coverage(question: str, hit: retrieval.Hit) -> float:
 
 def plan(question: str) -> Plan:
     """Decide what ``question`` asks for and gather the candidates to answer it from."""
-    passages = best_passages(question, retrieval.search(search_text(question), limit=8))
+    passages = best_passages(question, retrieval.search(search_text(question), limit=12))
     hits = catalog.search(question, limit=3)
     named = [hit for hit in hits if hit.named]
     decided = classify(

@@ -35,6 +35,28 @@ CHAT_TERMS = frozenset(
         "really very"
     )
 )
+# Counted like bare numbers: "two weeks" should not favour "burn for two hours".
+NUMBER_WORDS = frozenset(
+    [
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "couple",
+        "few",
+        "several",
+    ]
+)
+NUMBER_TERMS = frozenset(terms(" ".join(NUMBER_WORDS)))
+_LATIN_WORD_RE = re.compile(r"\b(?:\d+|[^\W\d_]+)\b", re.ASCII)
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
@@ -49,9 +71,19 @@ def english_words(question: str) -> list[str]:
     return found
 
 
+def _says_nothing(word: str) -> bool:
+    return word.isdigit() or word.lower() in NUMBER_WORDS or set(terms(word)) <= CHAT_TERMS
+
+
 def search_text(question: str) -> str:
-    """The question with the English words of its Chinese words added, for the indexes."""
-    return " ".join([question, *english_words(question)])
+    """The question with the English words of its Chinese words added, for the indexes; words
+    of small talk and bare numbers are left out, as in :func:`question_terms` ("something"
+    would favour "If something arrives broken", the "3" of "3 weeks" a list item "3.")."""
+    kept = _LATIN_WORD_RE.sub(
+        lambda word: "" if _says_nothing(word[0]) else word[0],
+        question,
+    )
+    return " ".join([kept, *english_words(question)])
 
 
 def question_terms(question: str) -> set[str]:
@@ -63,4 +95,4 @@ def question_terms(question: str) -> set[str]:
         own = [t for t in own if not _CJK_RE.match(t)]
     # Numbers are left out: "after 3 weeks" should not favour a passage's list item "3.".
     found = [*own, *terms(" ".join(english))]
-    return {t for t in found if t not in CHAT_TERMS and not t.isdigit()}
+    return {t for t in found if t not in CHAT_TERMS and not t.isdigit() and t not in NUMBER_TERMS}

@@ -11,6 +11,7 @@ from django_llmshop.support.intents import Intent, asks_for_person, classify, or
 from django_llmshop.support.models import Conversation
 from django_llmshop.support.passages import condense
 from django_llmshop.support.tools import ChatContext
+from django_llmshop.support.wording import search_text
 from shop.models import Product
 
 from .conftest import CANARY_TRACKING
@@ -93,6 +94,24 @@ def test_return_policy_answer_quotes_the_page_with_a_citation(ctx):
     cited = ctx.sources.cited_by(text)
     assert cited and all(f"[{c['id']}]" in text for c in cited)
     assert cited[0]["url"] == "/pages/returns-policy/"
+
+
+@pytest.mark.parametrize(
+    "question", ["Can I return something after 3 weeks?", "Can I return a mug after two weeks?"]
+)
+def test_a_question_about_a_time_limit_quotes_the_passage_that_states_it(ctx, question):
+    # "something" must not pull in "If something arrives broken", nor "3" a list item "3."
+    planned, text = answer(ctx, question)
+    assert planned.intent == Intent.POLICY
+    assert "30 days" in text
+    assert "/pages/returns-policy/" in {c["url"] for c in ctx.sources.cited_by(text)}
+
+
+def test_the_search_text_leaves_out_small_talk_and_bare_numbers():
+    assert search_text("Can I return something after 3 weeks?").split() == [
+        "return", "after", "weeks?"
+    ]  # fmt: skip
+    assert "return" in search_text("退货政策")
 
 
 def test_gift_wrapping_answer_comes_from_the_faq(ctx):
