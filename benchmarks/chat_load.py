@@ -1,0 +1,285 @@
+"""Chat at real concurrency: open streams through a real ASGI server, against a bare relay.
+
+Processes, each its own: the fake endpoint (``python -m django_llmshop.testing``, a fixed time
+to first token), Django under uvicorn, a Celery worker (threads pool, queue ``llmshop_chat``),
+and the bare relay (``benchmarks.chat_load_parts:bare_relay`` under uvicorn: the endpoint's
+stream relayed as SSE with nothing else, the floor). This process is the load generator:
+open-loop, shoppers arrive at a fixed rate whatever the server does, and each holds its stream
+open to the end of the reply. A shopper posts a conversation and a message, then reads the
+reply's stream.
+
+For each level of concurrent streams it prints: the shopper's first token minus the
+endpoint's (p50/p95/p99; "endpoint first token" = the moment the shopper sent + the endpoint's
+fixed time to first token, so all time before the endpoint counts as overhead), whole-reply
+time, errors, lost or truncated replies, the peak of open streams, the peak of PostgreSQL
+connections to the benchmark database (pg_stat_activity), CPU seconds of each process and
+the web server's threads; then the same load against the bare relay.
+
+Needs PostgreSQL and Redis (a scratch database is created and dropped)::
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench REDIS_URL=redis://127.0.0.1:6379/12 \\
+    CELERY_BROKER_URL=redis://127.0.0.1:6379/12 python benchmarks/chat_load.py --levels 10,100
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.chat_load_parts import (  # noqa: E402
+    cpu_seconds,
+    request,
+    sse_events,
+    thread_count,
+)
+from benchmarks.chat_load_report import Outcome, Sampler, report  # noqa: E402
+
+SETTINGS = "benchmarks.chat_load_settings"
+QUESTION = "Hello, can you help me choose a gift?"
+ANSWER = " ".join(["Happy to help you find a gift: tell me who it is for and what they enjoy."] * 8)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit(f"a server exited at start (code {process.returncode})")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    sys.exit(f"nothing listens on port {port} after {timeout:.0f} s")
+
+
+@contextmanager
+def process(args: list[str], env: dict[str, str], port: int | None = None) -> Iterator[int]:
+    """Run a server process until the block ends; yields its pid."""
+    proc = subprocess.Popen(args, cwd=ROOT, env={**os.environ, **env})
+    try:
+        if port is not None:
+            wait_for_port(port, proc)
+        yield proc.pid
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@contextmanager
+def fake_endpoint(ttft: float, token_delay: float) -> Iterator[tuple[str, int]]:
+    args = [sys.executable, "-m", "django_llmshop.testing", "--port", "0", "--ttft", str(ttft)]
+    args += ["--token-delay", str(token_delay), "--reply", ANSWER]
+    proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE)
+    try:
+        assert proc.stdout is not None
+        base_url = proc.stdout.readline().decode().strip()
+        if not base_url:
+            sys.exit("the fake endpoint did not start")
+        yield base_url, proc.pid
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+async def django_shopper(base: str, ttft: float) -> Outcome:
+    started = time.monotonic()
+    # As a browser would: the CSRF cookie (the widget's page sets one) and the same token sent
+    # back in the header; Django accepts a token the client chose.
+    csrf = secrets.token_hex(16)
+    headers = {"Cookie": f"csrftoken={csrf}", "X-CSRFToken": csrf}
+    response = await request(f"{base}/llmshop/api/chat/conversations/", "POST", headers=headers)
+    body = await response.body()
+    response.close()
+    if response.status != 201:
+        return Outcome(error=f"conversation {response.status}: {body[:80]!r}")
+    conversation = json.loads(body)["id"]
+    cookies = {"csrftoken": csrf, **response.cookies}
+    cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    sent = time.monotonic()
+    response = await request(
+        f"{base}/llmshop/api/chat/conversations/{conversation}/messages/",
+        "POST",
+        body=json.dumps({"content": QUESTION}).encode(),
+        headers={"Content-Type": "application/json", "Cookie": cookie, "X-CSRFToken": csrf},
+    )
+    body = await response.body()
+    response.close()
+    if response.status != 202:
+        return Outcome(error=f"message {response.status}: {body[:80]!r}")
+    message = json.loads(body)["id"]
+    stream = await request(
+        f"{base}/llmshop/api/chat/messages/{message}/stream/", headers={"Cookie": cookie}
+    )
+    return await read_stream(stream, sent, started, ttft)
+
+
+async def bare_shopper(base: str, ttft: float) -> Outcome:
+    started = sent = time.monotonic()
+    return await read_stream(await request(f"{base}/relay"), sent, started, ttft)
+
+
+async def read_stream(stream: object, sent: float, started: float, ttft: float) -> Outcome:
+    from benchmarks.chat_load_parts import Response
+
+    assert isinstance(stream, Response)
+    outcome = Outcome(opened=time.monotonic())
+    try:
+        if stream.status != 200:
+            outcome.error = f"stream {stream.status}"
+            return outcome
+        async for kind, data in sse_events(stream):
+            if kind == "token":
+                if outcome.first_token is None:
+                    outcome.first_token = time.monotonic() - sent - ttft
+                outcome.text += json.loads(data)
+            elif kind in ("done", "error"):
+                outcome.final = kind
+                content = json.loads(data).get("content")
+                outcome.final_text = content if isinstance(content, str) else None
+                break
+    finally:
+        stream.close()
+        outcome.closed = time.monotonic()
+        outcome.whole = outcome.closed - started
+    if outcome.final != "done":
+        outcome.error = f"stream ended with {outcome.final or 'nothing'}"
+    return outcome
+
+
+async def run_level(
+    shopper: Callable[[], Awaitable[Outcome]], level: int, rate: float, timeout: float
+) -> list[Outcome]:
+    """Open loop: shopper ``i`` starts at ``i / rate`` seconds, whatever the others do."""
+    start = time.monotonic()
+
+    async def one(index: int) -> Outcome:
+        await asyncio.sleep(max(0.0, start + index / rate - time.monotonic()))
+        try:
+            return await asyncio.wait_for(shopper(), timeout)
+        except (TimeoutError, OSError, ValueError) as exc:
+            return Outcome(error=f"{type(exc).__name__}: {exc}"[:120])
+
+    return list(await asyncio.gather(*(one(i) for i in range(level))))
+
+
+def measure(
+    name: str,
+    shopper: Callable[[], Awaitable[Outcome]],
+    level: int,
+    args: argparse.Namespace,
+    pids: dict[str, int],
+    sampler: Sampler,
+) -> None:
+    cpu_before = {role: cpu_seconds(pid) for role, pid in pids.items()}
+    sampler.reset()
+    started = time.monotonic()
+    outcomes = asyncio.run(
+        sampler.around(run_level(shopper, level, level / args.ramp, args.timeout))
+    )
+    elapsed = time.monotonic() - started
+    cpu = {role: cpu_seconds(pid) - cpu_before[role] for role, pid in pids.items()}
+    report(name, level, outcomes, ANSWER, elapsed, cpu, sampler)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--levels", default="10,100,300,1000", help="concurrent streams")
+    parser.add_argument("--ttft", type=float, default=0.2, help="endpoint's first token, s")
+    parser.add_argument("--token-delay", type=float, default=0.05)
+    parser.add_argument(
+        "--ramp", type=float, default=2.0, help="seconds over which a level arrives"
+    )
+    parser.add_argument("--worker-threads", type=int, default=0, help="0: the largest level")
+    parser.add_argument("--pool", type=int, default=8, help="psycopg pool size per process")
+    parser.add_argument("--timeout", type=float, default=180.0, help="per shopper, s")
+    args = parser.parse_args()
+    levels = [int(x) for x in args.levels.split(",")]
+    for name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"):
+        if not os.environ.get(name):
+            sys.exit(f"set {name} (PostgreSQL and Redis are needed; see the docstring)")
+    os.environ.update(DJANGO_SETTINGS_MODULE=SETTINGS, LLMSHOP_CELERY_EAGER="0")
+    os.environ["LLMSHOP_BENCH_POOL"] = str(args.pool)
+    with fake_endpoint(args.ttft, args.token_delay) as (fake_url, fake_pid):
+        os.environ["LLMSHOP_TEST_FAKE_URL"] = fake_url
+        import django
+
+        django.setup()
+        from django.db import connection
+
+        from tests.worker import database_url, worker_process
+
+        old_name = connection.creation.create_test_db(verbosity=0, serialize=False)
+        db_name = str(connection.settings_dict["NAME"])
+        env = {"DATABASE_URL": str(database_url()), "LLMSHOP_TEST_FAKE_URL": fake_url}
+        connection.close()
+        web_port, bare_port = free_port(), free_port()
+        uvicorn = [sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--no-access-log"]
+        uvicorn += ["--log-level", "warning", "--timeout-keep-alive", "5"]
+        try:
+            with (
+                tempfile.TemporaryDirectory() as tmp,
+                worker_process(
+                    Path(tmp),
+                    pool="threads",
+                    concurrency=args.worker_threads or max(levels),
+                    queues="llmshop_chat",
+                    env=env,
+                    settings_module=SETTINGS,
+                ) as worker,
+                process(
+                    [*uvicorn, "--port", str(web_port), "--factory"]
+                    + ["django.core.asgi:get_asgi_application"],
+                    env,
+                    web_port,
+                ) as web_pid,
+                process(
+                    [*uvicorn, "--port", str(bare_port), "benchmarks.chat_load_parts:bare_relay"],
+                    {"BARE_RELAY_UPSTREAM": fake_url},
+                    bare_port,
+                ) as bare_pid,
+            ):
+                pids = {"web": web_pid, "worker": worker.pid, "endpoint": fake_pid}
+                web, bare = f"http://127.0.0.1:{web_port}", f"http://127.0.0.1:{bare_port}"
+                sampler = Sampler(db_name, lambda: thread_count(web_pid))
+                threads = args.worker_threads or max(levels)
+                print(
+                    f"fake endpoint: first token {args.ttft * 1000:.0f} ms, "
+                    f"{len(ANSWER.split())} words {args.token_delay * 1000:.0f} ms apart; "
+                    f"arrivals over {args.ramp:g} s; worker threads {threads}; "
+                    f"psycopg pool {args.pool} per process"
+                )
+                bare_pids = {"bare relay": bare_pid, "endpoint": fake_pid}
+                for level in levels:
+                    shopper = lambda: django_shopper(web, args.ttft)  # noqa: E731
+                    measure("django", shopper, level, args, pids, sampler)
+                    shopper = lambda: bare_shopper(bare, args.ttft)  # noqa: E731
+                    measure("bare relay", shopper, level, args, bare_pids, sampler)
+        finally:
+            connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
