@@ -11,13 +11,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from django_llmshop.testing.replies import Reply
+from django_llmshop.testing.scenario import SCENARIOS
 from django_llmshop.testing.server import FakeLLMServer
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m django_llmshop.testing",
-        description="A fake OpenAI-compatible server that echoes the last user message.",
+        description="A fake OpenAI-compatible server that echoes the last user message, or "
+        "answers every purpose of the app with valid output (--scenario shop).",
     )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081, help="0 picks a free port")
@@ -27,6 +29,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--ttft", type=float, default=0.0, help="seconds to the first token")
     parser.add_argument("--token-delay", type=float, default=0.0, help="seconds between tokens")
     parser.add_argument("--reply", help="answer this text instead of echoing")
+    parser.add_argument(
+        "--scenario",
+        choices=sorted(SCENARIOS),
+        help="answer as a model would in this scenario: 'shop' gives content JSON by schema, "
+        "re-rankings, review summaries, chat replies and tool calls",
+    )
     args = parser.parse_args(argv)
 
     timing = {"ttft": args.ttft, "token_delay": args.token_delay}
@@ -39,6 +47,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         host=args.host,
         port=args.port,
     )
+    if args.scenario:
+        server.responder = SCENARIOS[args.scenario]
     done = threading.Event()
 
     def on_sigterm(signum: int, frame: Any) -> None:
@@ -47,7 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, on_sigterm)
     with server:
         print(server.base_url, flush=True)
-        print(f"Fake LLM server, model {server.model!r}; Ctrl-C stops it.", file=sys.stderr)
+        scenario = f", scenario {args.scenario!r}" if args.scenario else ""
+        print(f"Fake LLM server, model {server.model!r}{scenario}.", file=sys.stderr)
+        print("Ctrl-C stops it.", file=sys.stderr)
         with contextlib.suppress(KeyboardInterrupt):
             done.wait()
     return 0
