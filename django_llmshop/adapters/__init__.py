@@ -11,6 +11,7 @@ and override just the part it needs:
 :class:`~.catalog.CatalogAdapter`       product facts and texts, writing texts, search
 :class:`~.reviews.ReviewsAdapter`       a product's reviews
 :class:`~.orders.OrdersAdapter`         the shopper's own orders
+:class:`~.history.OrderHistoryAdapter`  every past order in batches, best sellers
 :class:`~.pages.PagesAdapter`           help pages for the knowledge base
 :class:`~.recommendations.RecommendationsAdapter`  products in bulk, the catalog as text
 ======================================  ==============================================
@@ -20,10 +21,16 @@ from __future__ import annotations
 
 from django_llmshop.adapters.base import AdapterBase
 from django_llmshop.adapters.catalog import CatalogAdapter
+from django_llmshop.adapters.history import OrderHistoryAdapter
 from django_llmshop.adapters.orders import OrdersAdapter
 from django_llmshop.adapters.pages import PagesAdapter
 from django_llmshop.adapters.recommendations import RecommendationsAdapter
-from django_llmshop.adapters.records import KnowledgePage, ProductFacts, ProductReview
+from django_llmshop.adapters.records import (
+    KnowledgePage,
+    PastOrder,
+    ProductFacts,
+    ProductReview,
+)
 from django_llmshop.adapters.reviews import ReviewsAdapter
 from django_llmshop.conf import llmshop_settings, on_reload
 
@@ -31,8 +38,10 @@ __all__ = [
     "AdapterBase",
     "CatalogAdapter",
     "KnowledgePage",
+    "OrderHistoryAdapter",
     "OrdersAdapter",
     "PagesAdapter",
+    "PastOrder",
     "ProductFacts",
     "ProductReview",
     "RecommendationsAdapter",
@@ -43,7 +52,12 @@ __all__ = [
 
 
 class ShopAdapter(
-    OrdersAdapter, RecommendationsAdapter, ReviewsAdapter, PagesAdapter, CatalogAdapter
+    OrdersAdapter,
+    OrderHistoryAdapter,
+    RecommendationsAdapter,
+    ReviewsAdapter,
+    PagesAdapter,
+    CatalogAdapter,
 ):
     """Reads and writes the host shop's models. Override methods to fit another schema."""
 

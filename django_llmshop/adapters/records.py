@@ -39,3 +39,19 @@ class ProductFacts:
     stock: int | None = None
     description: str = ""
     url: str = ""
+
+
+@dataclass(frozen=True)
+class PastOrder:
+    """A placed order as the history import reads it: who bought which products, and when.
+
+    ``user_id`` is the buyer's user primary key; a guest order has None there and a stable
+    ``guest`` key instead (an e-mail address, say), so its products still count as bought
+    together. ``product_ids`` holds each product once, in line order.
+    """
+
+    order_id: str
+    user_id: Any
+    placed_at: Any
+    product_ids: tuple[str, ...]
+    guest: str = ""

@@ -33,10 +33,20 @@ class ShopperEvent(models.Model):
     product_id = models.CharField(_("product id"), max_length=64, db_index=True)
     type = models.CharField(_("type"), max_length=16, choices=Type.choices)
     created = models.DateTimeField(_("created"), default=timezone.now, db_index=True)
+    # Where an imported event comes from ("order:<order id>:<product id>", "view:<key>"):
+    # unique, so importing the same history again adds nothing. Blank for live events.
+    source = models.CharField(_("source"), max_length=160, blank=True, default="")
 
     class Meta:
         verbose_name = _("shopper event")
         verbose_name_plural = _("shopper events")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source"],
+                condition=~models.Q(source=""),
+                name="llmshop_rec_event_source_once",
+            )
+        ]
         indexes = [
             models.Index(fields=["user", "-created"], name="llmshop_rec_event_user"),
             models.Index(fields=["session_key", "-created"], name="llmshop_rec_event_session"),
