@@ -154,6 +154,19 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         transaction_mode="IMMEDIATE",
         init_command="PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
     )
+elif DATABASES["default"]["ENGINE"].endswith("postgresql") and os.environ.get(
+    "DATABASE_POOL_SIZE", "8"
+) not in ("", "0"):
+    # Django's psycopg pool (the postgres extra installs it): each process keeps at most
+    # DATABASE_POOL_SIZE connections and lends one per burst of queries. An open chat stream and
+    # a reply task waiting on tokens hand theirs back, so a few serve hundreds of chats.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps connections, not Django
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": int(os.environ.get("DATABASE_POOL_SIZE", "8")),
+        "timeout": 30,  # seconds a thread waits for a free connection before an error
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
