@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django_llmshop import shoppers
 from django_llmshop.adapters import get_adapter
 from django_llmshop.conf import llmshop_settings
+from django_llmshop.recommend.history import order_source, write_events
 from django_llmshop.recommend.models import ShopperEvent
 from django_llmshop.recommend.retention import purge_events
 from django_llmshop.recommend.serving import Recommendation, candidates, product_key
@@ -55,18 +56,29 @@ def record_event(who: Any, product: Any, type: str) -> ShopperEvent | None:
     )
 
 
-def record_order(user: Any, products: list[Any]) -> int:
-    """Record a purchase event for each product of an order the user placed."""
+def record_order(user: Any, products: list[Any], order: Any = None) -> int:
+    """Record a purchase event for each product of an order the user placed.
+
+    With ``order`` (the order, or its id) each event is keyed to its order and product, as the
+    history import keys them: recording the same order twice, or importing it later, adds
+    nothing.
+    """
     shopper = as_shopper(user)
     if shopper is None:
         return 0
+    order_id = product_key(order) if order is not None else None
     events = [
         ShopperEvent(
-            user_id=shopper.user_id, product_id=product_key(p), type=ShopperEvent.Type.PURCHASE
+            user_id=shopper.user_id,
+            product_id=product_key(p),
+            type=ShopperEvent.Type.PURCHASE,
+            source=order_source(order_id, product_key(p)) if order_id is not None else "",
         )
         for p in products
     ]
-    return len(ShopperEvent.objects.bulk_create(events))
+    if order_id is None:
+        return len(ShopperEvent.objects.bulk_create(events))
+    return write_events(events)
 
 
 def hand_over_events(token: str, owner: Shopper) -> int:
