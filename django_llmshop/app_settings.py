@@ -71,6 +71,10 @@ DEFAULTS: dict[str, Any] = {
         "seo_title": "seo_title",
         "seo_description": "seo_description",
     },
+    # A product text kept in the shop's own field per language, by role and language code, e.g.
+    # {"description": {"en": "description", "zh-hans": "description_zh"}}. Roles left out are
+    # per language when django-modeltranslation or django-parler translates their field.
+    "TRANSLATED_FIELDS": {},
     # Fields of REVIEW_MODEL: the relation to the product, and the review's text and rating.
     "REVIEW_FIELDS": {"product": "product", "rating": "rating", "title": "title", "body": "body"},
     # Currency of prices when the product model has no currency field.

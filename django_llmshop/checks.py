@@ -12,7 +12,7 @@
 | E008 | a budget, the circuit breaker, ``RETRY_AFTER_CAP`` or the log retention is invalid |
 | E009 | the call-log settings (``LOG_EXCERPT_CHARS``, ``LOG_REDACT_PATTERNS``) are invalid |
 | E010 | ``ALLOWED_LINK_HOSTS`` is not a list of host names |
-| E011 | ``PRODUCT_FIELDS``/``REVIEW_FIELDS`` name unknown roles or fields; bad ``CURRENCY`` |
+| E011 | a field map (``PRODUCT_FIELDS``, ``TRANSLATED_FIELDS`` ...) is wrong; bad ``CURRENCY`` |
 | E012 | a support chat setting (``CHAT_...``): in :mod:`django_llmshop.support.checks` |
 | E013 | a recommendations setting (``RECOMMEND_...``): in :mod:`django_llmshop.recommend.checks` |
 | E014 | ``TRUSTED_PROXIES`` or ``API_TOKEN_AUTH`` is invalid |
@@ -34,6 +34,7 @@ from django.utils.module_loading import import_string
 from django_llmshop.budgetchecks import check_budget_settings
 from django_llmshop.conf import DEFAULTS, known_keys
 from django_llmshop.endpointchecks import check_endpoint, check_purposes, check_shared_limits
+from django_llmshop.translationchecks import check_translated_fields
 
 HINT_DOCS = "See the settings reference in the django-llmshop docs."
 
@@ -68,6 +69,7 @@ def check_settings(app_configs: Iterable[Any] | None = None, **kwargs: Any) -> l
     messages.extend(check_purposes(purposes, endpoints))
     messages.extend(_check_models(merged))
     messages.extend(_check_field_maps(merged))
+    messages.extend(check_translated_fields(merged))
     messages.extend(_check_adapter(merged["ADAPTER"]))
     messages.extend(_check_limits(merged))
     messages.extend(check_shared_limits(merged, endpoints))

@@ -9,6 +9,7 @@ and override just the part it needs:
 ======================================  ==============================================
 :class:`~.base.AdapterBase`             the host's models, fields by role, shop name
 :class:`~.catalog.CatalogAdapter`       product facts and texts, writing texts, search
+:class:`~.languages.LanguagesAdapter`   a text's field in each language, reading and writing it
 :class:`~.reviews.ReviewsAdapter`       a product's reviews
 :class:`~.orders.OrdersAdapter`         the shopper's own orders
 :class:`~.history.OrderHistoryAdapter`  every past order in batches, best sellers
@@ -22,6 +23,7 @@ from __future__ import annotations
 from django_llmshop.adapters.base import AdapterBase
 from django_llmshop.adapters.catalog import CatalogAdapter
 from django_llmshop.adapters.history import OrderHistoryAdapter
+from django_llmshop.adapters.languages import LanguagesAdapter, UnmappedLanguage
 from django_llmshop.adapters.orders import OrdersAdapter
 from django_llmshop.adapters.pages import PagesAdapter
 from django_llmshop.adapters.recommendations import RecommendationsAdapter
@@ -38,6 +40,7 @@ __all__ = [
     "AdapterBase",
     "CatalogAdapter",
     "KnowledgePage",
+    "LanguagesAdapter",
     "OrderHistoryAdapter",
     "OrdersAdapter",
     "PagesAdapter",
@@ -47,6 +50,7 @@ __all__ = [
     "RecommendationsAdapter",
     "ReviewsAdapter",
     "ShopAdapter",
+    "UnmappedLanguage",
     "get_adapter",
 ]
 
@@ -57,7 +61,7 @@ class ShopAdapter(
     RecommendationsAdapter,
     ReviewsAdapter,
     PagesAdapter,
-    CatalogAdapter,
+    LanguagesAdapter,
 ):
     """Reads and writes the host shop's models. Override methods to fit another schema."""
 

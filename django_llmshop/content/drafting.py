@@ -52,7 +52,11 @@ def build_prompt(draft: Draft, product: models.Model, options: dict[str, Any]) -
     adapter = get_adapter()
     facts = adapter.product_facts(product)
     examples = few_shot_examples(product) if options.get("few_shot") else []
-    current = adapter.get_text(product, "description") if draft.kind == Kind.DESCRIPTION else ""
+    current = (
+        adapter.get_text_in(product, "description", draft.language)
+        if draft.kind == Kind.DESCRIPTION
+        else ""
+    )
     return product_prompt(
         draft.kind,
         facts,

@@ -85,9 +85,10 @@ def finish_draft(
     draft.parts = parsed
     draft.text = text_of(draft.kind, parsed, options)
     recheck_findings(draft, options, product)
-    roles = draft.target_roles
-    draft.source_texts = {role: adapter.get_text(product, role) for role in roles}
-    draft.source_fingerprint = adapter.texts_fingerprint(product, roles)
+    roles, language = draft.target_roles, draft.language
+    # The host text in the draft's own language: a draft of another language does not conflict.
+    draft.source_texts = {role: adapter.get_text_in(product, role, language) for role in roles}
+    draft.source_fingerprint = adapter.texts_fingerprint_in(product, roles, language)
     # A reply still failing the quality gate after its second try is kept to be seen, failed.
     draft.error = failure_reason(draft.findings)
     draft.status = Draft.Status.FAILED if draft.error else Draft.Status.READY

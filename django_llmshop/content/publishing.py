@@ -1,9 +1,11 @@
 """Reviewing drafts: edit, approve and publish, reject, revert. The merchant's own edit wins.
 
-Publishing writes the host's fields through the adapter, inside one transaction that locks the
-product row, and only if the host text is still what the draft was generated from; otherwise
-it raises :class:`ContentConflict` (HTTP 409 in the API) and writes nothing. Each publication
-stores the replaced text in a :class:`ContentVersion`, so revert restores it byte for byte.
+Publishing writes the host's fields for the draft's language through the adapter, inside one
+transaction that locks the product row, and only if the host text in that language is still
+what the draft was generated from; otherwise it raises :class:`ContentConflict` (HTTP 409 in
+the API) and writes nothing. An English and a Chinese draft of one product so publish side by
+side where the shop keeps a text per language. Each publication stores the replaced text in a
+:class:`ContentVersion`, so revert restores it byte for byte, in the same language.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from django_llmshop.adapters import get_adapter
+from django_llmshop.adapters import UnmappedLanguage, get_adapter
 from django_llmshop.content.models import ContentVersion, Draft
 from django_llmshop.content.signals import draft_published, version_reverted
 
@@ -40,6 +42,18 @@ def _locked_product(draft: Draft | ContentVersion) -> models.Model:
     if model is None:
         raise ContentError(_("The product model is no longer installed."))
     return model._default_manager.select_for_update().get(pk=draft.product_id)
+
+
+def texts_in(product: models.Model | None, roles: list[str], language: str) -> dict[str, str]:
+    """The product's current texts of ``roles`` in ``language``, for the review pages ("" for a
+    language the shop has no field for: publishing then says why)."""
+    if product is None:
+        return {}
+    adapter = get_adapter()
+    try:
+        return {role: adapter.get_text_in(product, role, language) for role in roles}
+    except UnmappedLanguage:
+        return dict.fromkeys(roles, "")
 
 
 def edit_draft(draft: Draft, text: str, user: Any, parts: dict[str, Any] | None = None) -> Draft:
@@ -83,9 +97,16 @@ def publish_draft(
         texts = draft.proposed_texts()
         if texts:
             product = _locked_product(draft)
-            roles = list(texts)
-            if adapter.texts_fingerprint(product, roles) != draft.source_fingerprint:
-                current = {role: adapter.get_text(product, role) for role in roles}
+            roles, language = list(texts), draft.language
+            try:
+                fingerprint = adapter.texts_fingerprint_in(product, roles, language)
+            except UnmappedLanguage as exc:
+                raise ContentError(
+                    _("The product has no field for this draft's language: %(reason)s")
+                    % {"reason": exc}
+                ) from exc
+            if fingerprint != draft.source_fingerprint:
+                current = {role: adapter.get_text_in(product, role, language) for role in roles}
                 raise ContentConflict(
                     _(
                         "The product's text was changed after this draft was generated; "
@@ -93,8 +114,8 @@ def publish_draft(
                     ),
                     current,
                 )
-            previous = {role: adapter.get_text(product, role) for role in roles}
-            adapter.set_texts(product, texts)
+            previous = {role: adapter.get_text_in(product, role, language) for role in roles}
+            adapter.set_texts_in(product, texts, language)
             version = ContentVersion.objects.create(
                 draft=draft,
                 product_type=draft.product_type,
@@ -134,14 +155,21 @@ def reject_draft(draft: Draft, user: Any) -> Draft:
 
 
 def revert_version(version: ContentVersion, user: Any) -> None:
-    """Put back exactly the text a publication replaced, unless the text changed since."""
+    """Put back exactly the text a publication replaced, in the draft's language, unless the
+    text changed since."""
     adapter = get_adapter()
     with transaction.atomic():
         locked = ContentVersion.objects.select_for_update().get(pk=version.pk)
         if locked.reverted_at is not None:
             raise ContentError(_("This version was already reverted."))
         product = _locked_product(version)
-        current = {role: adapter.get_text(product, role) for role in version.published}
+        language = version.draft.language
+        try:
+            current = {
+                role: adapter.get_text_in(product, role, language) for role in version.published
+            }
+        except UnmappedLanguage as exc:
+            raise ContentError(str(exc)) from exc
         if current != version.published:
             raise ContentConflict(
                 _(
@@ -150,7 +178,7 @@ def revert_version(version: ContentVersion, user: Any) -> None:
                 ),
                 current,
             )
-        adapter.set_texts(product, dict(version.previous))
+        adapter.set_texts_in(product, dict(version.previous), language)
         locked.reverted_at = timezone.now()
         locked.reverted_by = user if user is not None and user.pk else None
         locked.save(update_fields=["reverted_at", "reverted_by"])

@@ -13,9 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from django_llmshop.adapters import UnmappedLanguage, get_adapter
 from django_llmshop.conf import llmshop_settings
 from django_llmshop.content.generation import Item, job_items, refresh_job_counts
-from django_llmshop.content.models import Draft, GenerationJob, Kind
+from django_llmshop.content.models import TARGET_ROLES, Draft, GenerationJob, Kind
 from django_llmshop.content.prompts import CHANNELS
 from django_llmshop.content.publishing import (
     ContentConflict,
@@ -63,6 +64,7 @@ def clean_options(kind: str, options: dict[str, Any] | None) -> dict[str, Any]:
         raise ValueError(f"Languages {unknown} are not in LLMSHOP['LANGUAGES'] ({allowed}).")
     options["languages"] = list(languages)
     options.pop("language", None)
+    _check_language_fields(kind, options["languages"])
     if kind == Kind.MARKETING:
         channel = options.setdefault("channel", "product_page")
         if channel not in CHANNELS:
@@ -74,6 +76,18 @@ def clean_options(kind: str, options: dict[str, Any] | None) -> dict[str, Any]:
     if options.get("length", "medium") not in ("short", "medium", "long"):
         raise ValueError(_("Length is short, medium or long."))
     return options
+
+
+def _check_language_fields(kind: str, languages: list[str]) -> None:
+    """Refuse a language the shop keeps the kind's texts per language in, but has no field for."""
+    adapter = get_adapter()
+    model = adapter.product_model()
+    for role in TARGET_ROLES.get(kind, []):
+        for language in languages:
+            try:
+                adapter.field_for(model, role, language)
+            except UnmappedLanguage as exc:
+                raise ValueError(str(exc)) from exc
 
 
 def estimate_job(kind: str, product_count: int, options: dict[str, Any]) -> dict[str, Any]:

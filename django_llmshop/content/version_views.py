@@ -9,11 +9,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 
-from django_llmshop.adapters import get_adapter
 from django_llmshop.content import services
 from django_llmshop.content.diff import word_diff
 from django_llmshop.content.models import ContentVersion
 from django_llmshop.content.permissions import can_review
+from django_llmshop.content.publishing import texts_in
 from django_llmshop.content.views import admin_page, admin_url, object_or_404
 
 
@@ -49,11 +49,11 @@ def version_page(
             )
             return HttpResponseRedirect(request.path)
     product = version.draft.product
-    adapter = get_adapter()
     rows = []
+    currents = texts_in(product, list(version.published), version.draft.language)
     for role, published in version.published.items():
         previous = str(version.previous.get(role, ""))
-        current = adapter.get_text(product, role) if product is not None else ""
+        current = currents.get(role, "")
         rows.append(
             {
                 "role": role,

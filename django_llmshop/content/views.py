@@ -29,6 +29,7 @@ from django_llmshop.content.models import Draft, GenerationJob, Kind
 
 # Both lived here before they got their own modules; they stay importable from here.
 from django_llmshop.content.permissions import can_review as can_review
+from django_llmshop.content.publishing import texts_in
 from django_llmshop.content.selectors import published_review_summary as published_review_summary
 
 TEMPLATES = "django_llmshop/content/"
@@ -163,7 +164,7 @@ def review_context(
     product = draft.product
     roles = draft.target_roles
     adapter = get_adapter()
-    current = {role: adapter.get_text(product, role) for role in roles} if product else {}
+    current = texts_in(product, roles, draft.language)
     if conflict is not None:
         current = dict(conflict.current)
     current_text = "\n".join(current.get(role, "") for role in roles)
