@@ -37,6 +37,7 @@ def test_the_chat_answers_an_oscar_orders_status_with_its_real_total(
     client, oscar_shop, llm_settings, django_capture_on_commit_callbacks
 ):
     status = oscar_shop.alice_order.status
+    assert status == "Pending"  # the shop's initial status
 
     def model(request):
         messages = request.json["messages"]
@@ -62,6 +63,23 @@ def test_the_chat_answers_an_oscar_orders_status_with_its_real_total(
     assert reply.flags == []  # the total is the order's own: nothing to correct
     assert reply.citations[0]["title"] == "Order 100041"
     assert CANARY_LINE not in json.dumps(reply.tool_calls)
+
+
+def test_with_the_bundled_small_model_the_answer_is_composed_from_the_order(
+    client, oscar_shop, llm_settings, settings, django_capture_on_commit_callbacks
+):
+    conf = dict(settings.LLMSHOP)
+    endpoint = {**conf["ENDPOINTS"]["default"], "CAPABILITY": "small", "SUPPORTS_TOOLS": False}
+    settings.LLMSHOP = {**conf, "ENDPOINTS": {"default": endpoint}}
+    llm_settings.responder = lambda request: Reply.text("Your order is on its way.")
+    oscar_shop.alice_order.set_status("Being processed")
+    client.force_login(oscar_shop.alice)
+    reply = ask(
+        client, "What is the status of my order 100041?", django_capture_on_commit_callbacks
+    )
+    assert reply.status == Message.Status.DONE, reply.error
+    assert "100041" in reply.content and "Being processed" in reply.content
+    assert "2 × Trail Bottle" in reply.content and "£48.00" in reply.content
 
 
 def test_another_shoppers_order_is_not_found(
