@@ -5,7 +5,9 @@ from __future__ import annotations
 from importlib import import_module
 
 from django.apps import apps
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from django_llmshop.api import schema
 
 SUBAPPS = ("django_llmshop.content", "django_llmshop.support", "django_llmshop.recommend")
 
@@ -26,3 +28,5 @@ def _subapp_patterns() -> list[URLPattern | URLResolver]:
 
 
 urlpatterns = _subapp_patterns()
+if schema.available():  # the api extra: the OpenAPI schema of the patterns above
+    urlpatterns.append(path("schema/", schema.SchemaView.as_view(), name="api-schema"))

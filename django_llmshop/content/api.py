@@ -73,6 +73,9 @@ class DraftSerializer(serializers.ModelSerializer[Draft]):
 
 
 class JobListView(StaffView):
+    request_serializer = JobCreateSerializer
+    response_serializer = JobSerializer
+
     def post(self, request: Request) -> Response:
         serializer = JobCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -88,6 +91,8 @@ class JobListView(StaffView):
 
 
 class JobDetailView(StaffView):
+    response_serializer = JobSerializer
+
     def get(self, request: Request, pk: int) -> Response:
         return Response(JobSerializer(get_object_or_404(GenerationJob, pk=pk)).data)
 
@@ -96,6 +101,7 @@ class DraftListView(StaffView):
     """Drafts, newest first; filter with ``product_id``, ``job``, ``kind`` and ``status``."""
 
     filters = {"product_id": "product_id", "job": "job_id", "kind": "kind", "status": "status"}
+    response_serializer = DraftSerializer(many=True)
 
     def get(self, request: Request) -> Response:
         queryset = Draft.objects.all()
@@ -109,12 +115,16 @@ class DraftListView(StaffView):
 
 
 class DraftDetailView(StaffView):
+    response_serializer = DraftSerializer
+
     def get(self, request: Request, pk: int) -> Response:
         return Response(DraftSerializer(get_object_or_404(Draft, pk=pk)).data)
 
 
 class DraftApproveView(StaffView):
     """Publish a draft. 409 with the current host text when the merchant changed it since."""
+
+    response_serializer = DraftSerializer
 
     def post(self, request: Request, pk: int) -> Response:
         draft = get_object_or_404(Draft, pk=pk)
@@ -140,6 +150,8 @@ class DraftApproveView(StaffView):
 
 
 class DraftRejectView(StaffView):
+    response_serializer = DraftSerializer
+
     def post(self, request: Request, pk: int) -> Response:
         draft = get_object_or_404(Draft, pk=pk)
         try:

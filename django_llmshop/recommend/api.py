@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from django_llmshop import shoppers
+from django_llmshop.api.schema import describe_page
 from django_llmshop.api.throttling import EVENT_THROTTLES
 from django_llmshop.api.views import ShopAPIView
 from django_llmshop.recommend import services, views
@@ -37,6 +38,7 @@ class EventSerializer(serializers.Serializer[Any]):
 
 
 class EventListView(ShopAPIView):
+    request_serializer = EventSerializer
     throttle_classes = EVENT_THROTTLES
     throttle_detail = gettext_lazy("Too many events; please slow down.")
 
@@ -83,3 +85,28 @@ urlpatterns = [
     path("recommendations/", RecommendationListView.as_view(), name="recommend-list"),
     *views.urlpatterns,
 ]
+
+# The endpoints above that are not DRF views, as the OpenAPI schema shows them.
+describe_page(
+    "recommend-block",
+    "get",
+    "text/html",
+    "The recommendations block (HTML) for ?product= and ?limit=, loaded by htmx.",
+    "recommendations",
+)
+describe_page(
+    "recommend-click",
+    "post",
+    "",
+    "Record a click on a shown product (?v=&p=, the link's ping).",
+    "recommendations",
+    status=204,
+)
+describe_page(
+    "recommend-click",
+    "get",
+    "",
+    "Record a click on a shown product and redirect to it.",
+    "recommendations",
+    status=302,
+)

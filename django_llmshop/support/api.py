@@ -18,6 +18,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from django_llmshop.api.schema import describe_page
 from django_llmshop.api.throttling import CONVERSATION_THROTTLES, MESSAGE_THROTTLES
 from django_llmshop.api.views import ShopAPIView
 from django_llmshop.support import services, views
@@ -94,6 +95,7 @@ class ConversationDetailView(ChatView):
 
 
 class ConversationMessagesView(ChatView):
+    request_serializer = ContentSerializer
     throttle_classes = MESSAGE_THROTTLES
 
     def post(self, request: Request, pk: int) -> Response:
@@ -121,6 +123,7 @@ class ConversationMessagesView(ChatView):
 
 
 class ConversationHandoffView(ChatView):
+    request_serializer = HandoffSerializer
     throttle_classes = MESSAGE_THROTTLES
 
     def post(self, request: Request, pk: int) -> Response:
@@ -151,6 +154,7 @@ class MessageRetryView(ChatView):
 
 
 class MessageRatingView(ChatView):
+    request_serializer = RatingSerializer
     throttle_classes = MESSAGE_THROTTLES
 
     def post(self, request: Request, pk: int) -> Response:
@@ -186,3 +190,18 @@ urlpatterns = [
     path("chat/messages/<int:pk>/rating/", MessageRatingView.as_view(), name="chat-message-rating"),
     *views.urlpatterns,
 ]
+
+# The endpoints above that are not DRF views, as the OpenAPI schema shows them.
+describe_page(
+    "chat-message-stream",
+    "get",
+    "text/event-stream",
+    "The reply as it is generated: token events, then done or error (its owner only).",
+    "chat",
+)
+describe_page(
+    "chat-widget-transcript", "get", "text/html", "The widget's transcript (HTML).", "chat"
+)
+describe_page(
+    "chat-widget-send", "post", "text/html", "Send the widget's form; the new messages.", "chat"
+)
