@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 from django.db.models import Count, Q
 
@@ -41,8 +41,14 @@ class OrderHistoryAdapter(AdapterBase):
         if model is None:
             return None
         queryset = model._default_manager.all()
-        if since is not None and self.order_history_date_field:
-            queryset = queryset.filter(**{f"{self.order_history_date_field}__gte": since})
+        date_field = self.order_history_date_field
+        if since is not None:
+            if not (date_field and self._has_field(model, date_field)):
+                raise ImproperlyConfigured(
+                    f"{model._meta.label} has no date field {date_field!r} to read orders "
+                    "since a date: set order_history_date_field on the shop's adapter."
+                )
+            queryset = queryset.filter(**{f"{date_field}__gte": since})
         if self._has_field(model, "status"):
             for status in self.order_history_excluded_statuses:
                 queryset = queryset.exclude(status__iexact=status)
@@ -64,6 +70,7 @@ class OrderHistoryAdapter(AdapterBase):
         queryset = self.past_orders(since)
         if queryset is None:
             return
+        self._check_history_fields()
         names = {
             "pk": "pk",
             "user_id": self.order_history_user_field,
@@ -92,17 +99,42 @@ class OrderHistoryAdapter(AdapterBase):
                 for row in rows
             ]
 
-    def _lines_relation(self) -> tuple[type[models.Model], str]:
-        """The line model and the name of its foreign key to the order."""
+    def _check_history_fields(self) -> None:
+        """ImproperlyConfigured naming the attribute to set when a field is not on the model."""
         model = self.order_model()
         assert model is not None
+        for attribute in ("order_history_user_field", "order_history_date_field",
+                          "order_history_guest_field", "order_history_lines"):  # fmt: skip
+            name = getattr(self, attribute)
+            if name and not self._has_field(model, name):
+                raise ImproperlyConfigured(
+                    f"{model._meta.label} has no field {name!r}: set {attribute} on the shop's "
+                    'adapter ("" when the orders have none) to read its order history.'
+                )
+        if self._lines_relation() is None:
+            raise ImproperlyConfigured(
+                f"{model._meta.label}.{self.order_history_lines} is not the order's lines: set "
+                "order_history_lines (and order_history_line_product_field) on the adapter."
+            )
+
+    def _lines_relation(self) -> tuple[type[models.Model], str] | None:
+        """The line model and the name of its foreign key to the order (None: not found)."""
+        model = self.order_model()
+        if model is None or not self._has_field(model, self.order_history_lines):
+            return None
         relation = model._meta.get_field(self.order_history_lines)
         line_model = relation.related_model
-        assert isinstance(line_model, type) and issubclass(line_model, models.Model)
+        if not (relation.one_to_many and isinstance(line_model, type)):
+            return None
+        assert issubclass(line_model, models.Model)
+        if not self._has_field(line_model, self.order_history_line_product_field):
+            return None
         return line_model, relation.field.name  # type: ignore[union-attr]
 
     def _order_lines(self, order_ids: list[Any]) -> dict[Any, tuple[str, ...]]:
-        line_model, order_field = self._lines_relation()
+        relation = self._lines_relation()
+        assert relation is not None  # checked by _check_history_fields
+        line_model, order_field = relation
         product = self.order_history_line_product_field
         rows = (
             line_model._default_manager.filter(**{f"{order_field}__in": order_ids})
@@ -116,11 +148,13 @@ class OrderHistoryAdapter(AdapterBase):
         return {order_id: tuple(products) for order_id, products in found.items()}
 
     def best_selling(self, limit: int = 100) -> list[tuple[str, int]]:
-        """``(product id, orders)`` of the products in the most past orders, most first."""
+        """``(product id, orders)`` of the products in the most past orders, most first; none
+        when the adapter cannot find the orders' lines."""
         queryset = self.past_orders()
-        if queryset is None or limit <= 0:
+        relation = self._lines_relation()
+        if queryset is None or relation is None or limit <= 0:
             return []
-        line_model, order_field = self._lines_relation()
+        line_model, order_field = relation
         product = self.order_history_line_product_field
         rows = (
             line_model._default_manager.filter(**{f"{order_field}__in": queryset.values("pk")})
@@ -136,9 +170,10 @@ class OrderHistoryAdapter(AdapterBase):
         """``(product id, orders)`` of the products most often in the same past order as
         ``product_id`` (itself left out), most first: one grouped query over the lines."""
         queryset = self.past_orders()
-        if queryset is None or limit <= 0:
+        relation = self._lines_relation()
+        if queryset is None or relation is None or limit <= 0:
             return []
-        line_model, order_field = self._lines_relation()
+        line_model, order_field = relation
         product = self.order_history_line_product_field
         manager = line_model._default_manager
         with_it = manager.filter(

@@ -8,7 +8,6 @@ neighbours of those items and the most popular items, history excluded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, models
@@ -16,34 +15,19 @@ from django.utils.translation import gettext as _
 
 from django_llmshop.adapters import get_adapter
 from django_llmshop.recommend.engine.neighbours import recency_weights
+from django_llmshop.recommend.fallback import untrained_candidates
 from django_llmshop.recommend.models import (
     ItemNeighbour,
     ItemPopularity,
     ShopperEvent,
     TrainedModel,
 )
+from django_llmshop.recommend.results import Candidates, Recommendation
 from django_llmshop.shoppers import Shopper
 
+__all__ = ["Candidates", "Recommendation", "candidates", "product_key", "active_model"]
+
 DEFAULT_PARAMS = {"recency": 0.6, "max_history": 10, "prior": 0.02}
-
-
-@dataclass(frozen=True)
-class Recommendation:
-    """One recommended product: its id, the model's score and a one-line reason."""
-
-    product_id: str
-    score: float
-    reason: str
-    product: Any = field(default=None, compare=False, repr=False)
-
-
-@dataclass
-class Candidates:
-    """The ranked, available candidates of one shopper and what they were computed from."""
-
-    items: list[Recommendation]
-    history: list[str]
-    model_id: int | None = None  # the trained model they come from
 
 
 def product_key(product: Any) -> str:
@@ -203,8 +187,8 @@ def candidates(shopper: Shopper | None, product: Any = None, k: int = 10) -> Can
         current = product_key(product)
         history = [h for h in history if h != current] + [current]
         kinds[current] = ShopperEvent.Type.VIEW
-    if model_id is None:
-        return Candidates([], history)
+    if model_id is None:  # nothing trained yet: popular items from the orders and catalog
+        return untrained_candidates(adapter, history, bought, k)
     ranked, because = score(model_id, params, history, k, bought)
     chosen: list[tuple[str, float, Any]] = []
     taken = set(history) | bought

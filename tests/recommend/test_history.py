@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from django_llmshop.adapters import PastOrder, get_adapter
+from django_llmshop.adapters import PastOrder, ShopAdapter, get_adapter
 from django_llmshop.recommend.history import import_orders, purchase_events
 from django_llmshop.recommend.models import ShopperEvent
 from django_llmshop.recommend.services import record_order
@@ -219,3 +219,22 @@ def test_a_terminal_gets_one_redrawn_bar(orders):
     call_command("llmshop_import_history", "--batch-size", "2", stdout=out)
     text = out.getvalue()
     assert text.count("\r") == 2 and "orders [###############---------------]  50% 2/4" in text
+
+
+class OscarLikeNames(ShopAdapter):
+    order_history_date_field = "date_placed"
+
+
+class NoLines(ShopAdapter):
+    order_history_lines = "lines"
+
+
+def test_an_adapter_that_names_a_missing_field_is_a_clear_error(orders, settings):
+    settings.LLMSHOP = {**settings.LLMSHOP, "ADAPTER": f"{__name__}.OscarLikeNames"}
+    with pytest.raises(CommandError, match="has no field 'date_placed': set order_history_date"):
+        run()
+    settings.LLMSHOP = {**settings.LLMSHOP, "ADAPTER": f"{__name__}.NoLines"}
+    with pytest.raises(CommandError, match="has no field 'lines': set order_history_lines"):
+        run()
+    assert get_adapter().best_selling() == []  # serving without a model still works
+    assert ShopperEvent.objects.count() == 0

@@ -100,8 +100,10 @@ def test_cold_start_serves_popular_then_the_category(history):
     assert set(ids(recommended)) == set(history.ids(history.bottles[:4]))
 
 
-def test_nothing_trained_yet_means_no_recommendations(catalog):
-    assert recommend_for("anyone", product=catalog.bottles[0]) == []
+def test_nothing_trained_yet_serves_the_catalog_by_category(catalog):
+    # No model and no history at all: the viewed product's category first, then the rest.
+    served = ids(recommend_for("anyone", product=catalog.bottles[0], k=10))
+    assert served == catalog.ids(catalog.bottles[1:]) + catalog.ids(catalog.knives)
 
 
 def test_a_model_being_built_is_not_served(history):

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from django_llmshop.adapters import get_adapter
@@ -61,18 +62,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         parts = []
         if not options["no_orders"]:
-            adapter = get_adapter()
-            total = adapter.order_history_count(since)
-            if total is None:
-                self.stdout.write("The shop has no ORDER_MODEL: no orders to import.")
-            else:
-                progress = Progress(self._write, "orders", total, tty)
-                orders = import_orders(adapter, since, batch_size, self._reporter(progress))
-                progress.finish(orders.read, self._detail(orders))
-                parts.append(
-                    f"{orders.read:,} orders gave {orders.events:,} purchase events "
-                    f"({orders.added:,} new)"
-                )
+            parts += self._import_orders(since, batch_size, tty)
         if views is not None:
             progress = Progress(self._write, "views", rows, tty)
             try:
@@ -98,6 +88,22 @@ class Command(BaseCommand):
             self.stdout.write(
                 "Train the recommendations to use them: manage.py llmshop_train_recommendations"
             )
+
+    def _import_orders(self, since: datetime | None, batch_size: int, tty: bool) -> list[str]:
+        adapter = get_adapter()
+        try:
+            total = adapter.order_history_count(since)
+            if total is None:
+                self.stdout.write("The shop has no ORDER_MODEL: no orders to import.")
+                return []
+            progress = Progress(self._write, "orders", total, tty)
+            orders = import_orders(adapter, since, batch_size, self._reporter(progress))
+        except ImproperlyConfigured as exc:
+            raise CommandError(f"Cannot read the order history: {exc}") from exc
+        progress.finish(orders.read, self._detail(orders))
+        return [
+            f"{orders.read:,} orders gave {orders.events:,} purchase events ({orders.added:,} new)"
+        ]
 
     def _write(self, text: str) -> None:
         self.stdout.write(text, ending="")
