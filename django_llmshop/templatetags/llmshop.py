@@ -2,9 +2,10 @@
 
 Each sub-app owns its tags: ``{% load llmshop_chat %}`` (support), ``{% load llmshop_content %}``
 (``llmshop_review_summary``) and ``{% load llmshop_recommend %}`` (``llmshop_recommendations``,
-``llmshop_track``). This library gathers them from the sub-apps found installed in the app
-registry, imported by name, so the core imports no sub-app. A tag of a sub-app that is not
-installed still parses and renders nothing, so a shared base template keeps working.
+``llmshop_bought_together``, ``llmshop_track``). This library gathers them from the sub-apps
+found installed in the app registry, imported by name, so the core imports no sub-app. A tag of
+a sub-app that is not installed still parses and renders nothing, so a shared base template
+keeps working.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ SUB_APP_LIBRARIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "django_llmshop.content": ("templatetags.llmshop_content", ("llmshop_review_summary",)),
     "django_llmshop.recommend": (
         "templatetags.llmshop_recommend",
-        ("llmshop_recommendations", "llmshop_track"),
+        ("llmshop_recommendations", "llmshop_bought_together", "llmshop_track"),
     ),
 }
 
