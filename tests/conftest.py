@@ -19,14 +19,18 @@ REQUIRE_SERVICES = os.environ.get("LLMSHOP_REQUIRE_SERVICES") == "1"
 # scripts/test runs each in a pytest run of its own. pytest-django has put the active settings
 # module in the environment by the time this module is imported.
 OSCAR_SETTINGS = "tests.oscar_shop.settings"
-if os.environ.get("DJANGO_SETTINGS_MODULE") == OSCAR_SETTINGS:
+# The same for the multilingual shop (django-modeltranslation and django-parler installed).
+MULTILINGUAL_SETTINGS = "tests.multilingual.settings"
+OWN_SETTINGS = {OSCAR_SETTINGS: "oscar_shop", MULTILINGUAL_SETTINGS: "multilingual"}
+_own_folder = OWN_SETTINGS.get(os.environ.get("DJANGO_SETTINGS_MODULE", ""))
+if _own_folder:
     collect_ignore = [
         path.name
         for path in Path(__file__).parent.iterdir()
-        if path.name != "oscar_shop" and (path.is_dir() or path.name.startswith("test_"))
+        if path.name != _own_folder and (path.is_dir() or path.name.startswith("test_"))
     ]
 else:
-    collect_ignore = ["oscar_shop"]
+    collect_ignore = list(OWN_SETTINGS.values())
 
 
 def missing_service(reason: str) -> None:
