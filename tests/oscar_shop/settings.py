@@ -87,6 +87,8 @@ ROOT_URLCONF = "tests.oscar_shop.urls"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # The shop's own templates, before the apps' (the ones docs/oscar.md shows).
+        "DIRS": [Path(__file__).resolve().parent / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
