@@ -9,7 +9,13 @@ from django.test import RequestFactory
 
 from django_llmshop.templatetags import llmshop
 
-ALL_TAGS = {"llmshop_chat", "llmshop_review_summary", "llmshop_recommendations", "llmshop_track"}
+ALL_TAGS = {
+    "llmshop_chat",
+    "llmshop_review_summary",
+    "llmshop_recommendations",
+    "llmshop_bought_together",
+    "llmshop_track",
+}
 
 
 @pytest.mark.parametrize(
@@ -17,7 +23,10 @@ ALL_TAGS = {"llmshop_chat", "llmshop_review_summary", "llmshop_recommendations",
     [
         ("llmshop_chat", {"llmshop_chat"}),
         ("llmshop_content", {"llmshop_review_summary"}),
-        ("llmshop_recommend", {"llmshop_recommendations", "llmshop_track"}),
+        (
+            "llmshop_recommend",
+            {"llmshop_recommendations", "llmshop_bought_together", "llmshop_track"},
+        ),
     ],
 )
 def test_each_sub_app_has_its_own_library(library, tags):

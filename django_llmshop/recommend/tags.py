@@ -33,3 +33,11 @@ def lazy_context(product: Any, limit: int, csrf_token: Any, placement: str = "")
         context = track_context(product, csrf_token)
     context["url"] = f"{reverse('llmshop:recommend-block')}?{urlencode(query)}"
     return context
+
+
+def together_context(product: Any, limit: int, placement: str = "") -> dict[str, Any]:
+    """The placeholder that loads the "frequently bought together" block of ``product``."""
+    query: dict[str, Any] = {"product_id": str(product.pk), "limit": limit}
+    if placement:
+        query["placement"] = placement
+    return {"url": f"{reverse('llmshop:recommend-together')}?{urlencode(query)}"}

@@ -22,8 +22,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_llmshop.adapters import get_adapter
 from django_llmshop.api.throttling import EVENT_THROTTLES, throttle_wait
 from django_llmshop.conf import llmshop_settings
-from django_llmshop.recommend import tracking
-from django_llmshop.recommend.experiments import serve
+from django_llmshop.recommend import together, tracking
+from django_llmshop.recommend.experiments import Served, serve
 from django_llmshop.recommend.services import available_product
 from django_llmshop.shoppers import as_shopper
 
@@ -39,16 +39,31 @@ def block_context(
     placement: str = "",
     view: str = "",
 ) -> dict[str, Any]:
-    adapter = get_adapter()
     track = bool(llmshop_settings.RECOMMEND_TRACKING)
     # A tracked view needs a shopper to count it for (the same token the events use).
     shopper = as_shopper(request, create=track)
     result = serve(shopper, product, limit)
     placement = placement or ("product" if product is not None else "page")
     view = view or tracking.new_view()
+    items = shown_items(result, shopper if track else None, placement, view, track)
+    repoll = ""
+    if result.pending and not polled:
+        # Once: the re-ranked reasons are usually ready a moment later.
+        query: dict[str, Any] = {"limit": limit, "polled": 1, "placement": placement, "v": view}
+        if product is not None:
+            query["product_id"] = str(product.pk)
+        repoll = f"{request.path}?{urlencode(query)}"
+    return {"items": items, "repoll": repoll, "pending": result.pending}
+
+
+def shown_items(
+    result: Served, shopper: Any, placement: str, view: str, track: bool
+) -> list[dict[str, Any]]:
+    """What the block template shows of each item; with ``track``, the impressions recorded."""
+    adapter = get_adapter()
     if track:
         tracking.record_impressions(shopper, view, placement, result)
-    items = [
+    return [
         {
             "product_id": r.product_id,
             "name": adapter.product_name(r.product),
@@ -63,14 +78,6 @@ def block_context(
         for r in result.items
         if r.product is not None
     ]
-    repoll = ""
-    if result.pending and not polled:
-        # Once: the re-ranked reasons are usually ready a moment later.
-        query: dict[str, Any] = {"limit": limit, "polled": 1, "placement": placement, "v": view}
-        if product is not None:
-            query["product_id"] = str(product.pk)
-        repoll = f"{request.path}?{urlencode(query)}"
-    return {"items": items, "repoll": repoll, "pending": result.pending}
 
 
 @require_GET
@@ -85,6 +92,26 @@ def recommendations_block(request: HttpRequest) -> HttpResponse:
     view = tracking.valid_view(request.GET.get("v")) or ""
     polled = bool(request.GET.get("polled"))
     context = block_context(request, product, limit, polled, placement, view)
+    return render(request, "django_llmshop/recommend/block.html", context)
+
+
+@require_GET
+def bought_together_block(request: HttpRequest) -> HttpResponse:
+    """The "frequently bought together" block of one product (``?product_id=`` required)."""
+    product_id = request.GET.get("product_id")
+    product = available_product(product_id) if product_id else None
+    if product is None:
+        return HttpResponseBadRequest(_("Give the id of an available product."))
+    try:
+        limit = min(max(int(request.GET.get("limit", DEFAULT_LIMIT)), 1), MAX_LIMIT)
+    except ValueError:
+        limit = DEFAULT_LIMIT
+    placement = tracking.valid_placement(request.GET.get("placement")) or together.PLACEMENT
+    track = bool(llmshop_settings.RECOMMEND_TRACKING)
+    shopper = as_shopper(request, create=track)
+    result = Served(together.bought_together(product, limit), False, "", together.VERSION)
+    items = shown_items(result, shopper, placement, tracking.new_view(), track)
+    context = {"items": items, "title": _("Frequently bought together"), "title_id": placement}
     return render(request, "django_llmshop/recommend/block.html", context)
 
 
@@ -116,4 +143,5 @@ def recommendation_click(request: HttpRequest) -> HttpResponse:
 urlpatterns = [
     path("recommendations/block/", recommendations_block, name="recommend-block"),
     path("recommendations/click/", recommendation_click, name="recommend-click"),
+    path("recommendations/together/", bought_together_block, name="recommend-together"),
 ]

@@ -1,5 +1,6 @@
 """Template tags of the recommendations: ``{% load llmshop_recommend %}`` then
-``{% llmshop_recommendations product=product %}`` and ``{% llmshop_track product %}``."""
+``{% llmshop_recommendations product=product %}``, ``{% llmshop_bought_together product %}``
+and ``{% llmshop_track product %}``."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from django import template
 from django.template.loader import render_to_string
 
-from django_llmshop.recommend.tags import lazy_context, track_context
+from django_llmshop.recommend.tags import lazy_context, together_context, track_context
 
 register = template.Library()
 
@@ -30,6 +31,20 @@ def llmshop_recommendations(
     data = lazy_context(product, int(limit), context.get("csrf_token", ""), str(placement))
     if not track:
         data.pop("track_url", None)
+    return (  # render_to_string gives safe HTML: the template escapes what it renders
+        render_to_string("django_llmshop/recommend/lazy.html", data, request=context.get("request"))
+    )
+
+
+@register.simple_tag(takes_context=True)
+def llmshop_bought_together(
+    context: template.Context, product: Any = None, limit: int = 4, placement: str = ""
+) -> str:
+    """A "frequently bought together" block for ``product``, loaded with htmx like
+    ``llmshop_recommendations``; it renders nothing when no product was ordered with it."""
+    if product is None:
+        return ""
+    data = together_context(product, int(limit), str(placement))
     return (  # render_to_string gives safe HTML: the template escapes what it renders
         render_to_string("django_llmshop/recommend/lazy.html", data, request=context.get("request"))
     )
