@@ -7,7 +7,7 @@ from importlib import import_module
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, path
 
-from django_llmshop.api import schema
+from django_llmshop.api import schema, staff
 
 SUBAPPS = ("django_llmshop.content", "django_llmshop.support", "django_llmshop.recommend")
 
@@ -27,6 +27,6 @@ def _subapp_patterns() -> list[URLPattern | URLResolver]:
     return patterns
 
 
-urlpatterns = _subapp_patterns()
+urlpatterns = [*staff.urlpatterns, *_subapp_patterns()]
 if schema.available():  # the api extra: the OpenAPI schema of the patterns above
     urlpatterns.append(path("schema/", schema.SchemaView.as_view(), name="api-schema"))

@@ -20,7 +20,7 @@ from rest_framework.views import APIView
 
 from django_llmshop.api.views import ShopAPIView
 from django_llmshop.content import services
-from django_llmshop.content.models import Draft, GenerationJob, Kind
+from django_llmshop.content.models import ContentVersion, Draft, GenerationJob, Kind
 from django_llmshop.content.permissions import can_review
 
 
@@ -114,11 +114,100 @@ class DraftListView(StaffView):
         return Response(DraftSerializer(queryset, many=True).data)
 
 
+class DraftEditSerializer(serializers.Serializer[Any]):
+    text = serializers.CharField(max_length=20_000, trim_whitespace=False)
+    parts = serializers.DictField(required=False)
+
+
+class NoteSerializer(serializers.Serializer[Any]):
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class VersionSerializer(serializers.ModelSerializer[ContentVersion]):
+    class Meta:
+        model = ContentVersion
+        fields = [
+            "id", "draft", "product_id", "previous", "published", "created_at", "reverted_at",
+        ]  # fmt: skip
+
+
+def _refused(exc: services.ContentError) -> Response:
+    """409 with the host's current text when it changed, else 400 with the reason."""
+    if isinstance(exc, services.ContentConflict):
+        return Response({"detail": str(exc), "current": exc.current}, status=409)
+    return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+
+
 class DraftDetailView(StaffView):
+    """A draft; PATCH ``{text, parts}`` replaces its proposed text (the fact check runs again)."""
+
+    request_serializer = DraftEditSerializer
     response_serializer = DraftSerializer
 
     def get(self, request: Request, pk: int) -> Response:
         return Response(DraftSerializer(get_object_or_404(Draft, pk=pk)).data)
+
+    def patch(self, request: Request, pk: int) -> Response:
+        draft = get_object_or_404(Draft, pk=pk)
+        serializer = DraftEditSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            services.edit_draft(draft, data["text"], request.user, parts=data.get("parts"))
+        except services.ContentError as exc:
+            return _refused(exc)
+        return Response(DraftSerializer(draft).data)
+
+
+class DraftRegenerateView(StaffView):
+    """Generate the draft again in a task, with an optional ``note`` to the model (202)."""
+
+    request_serializer = NoteSerializer
+    response_serializer = DraftSerializer
+
+    def post(self, request: Request, pk: int) -> Response:
+        draft = get_object_or_404(Draft, pk=pk)
+        body = request.data if isinstance(request.data, dict) else {}
+        serializer = NoteSerializer(data=body)
+        serializer.is_valid(raise_exception=True)
+        try:
+            with transaction.atomic():
+                services.regenerate_draft(draft, serializer.validated_data["note"], request.user)
+        except services.ContentError as exc:
+            return _refused(exc)
+        return Response(DraftSerializer(draft).data, status=status.HTTP_202_ACCEPTED)
+
+
+class VersionListView(StaffView):
+    """Publications, newest first; filter with ``product_id`` and ``draft``."""
+
+    response_serializer = VersionSerializer(many=True)
+
+    def get(self, request: Request) -> Response:
+        versions = ContentVersion.objects.all()
+        product_id = request.query_params.get("product_id")
+        if product_id:
+            versions = versions.filter(product_id=product_id[:64])
+        draft = request.query_params.get("draft")
+        if draft:
+            if not (draft.isascii() and draft.isdigit() and len(draft) < 19):
+                return Response({"detail": _("draft must be a number.")}, status=400)
+            versions = versions.filter(draft_id=int(draft))
+        return Response(VersionSerializer(versions[:500], many=True).data)
+
+
+class VersionRevertView(StaffView):
+    """Put back the text a publication replaced; 409 when the product's text changed since."""
+
+    response_serializer = VersionSerializer
+
+    def post(self, request: Request, pk: int) -> Response:
+        version = get_object_or_404(ContentVersion, pk=pk)
+        try:
+            services.revert_version(version, request.user)
+        except services.ContentError as exc:
+            return _refused(exc)
+        return Response(VersionSerializer(version).data)
 
 
 class DraftApproveView(StaffView):
@@ -168,4 +257,11 @@ urlpatterns = [
     path("content/drafts/<int:pk>/", DraftDetailView.as_view(), name="content-draft"),
     path("content/drafts/<int:pk>/approve/", DraftApproveView.as_view(), name="content-approve"),
     path("content/drafts/<int:pk>/reject/", DraftRejectView.as_view(), name="content-reject"),
+    path(
+        "content/drafts/<int:pk>/regenerate/",
+        DraftRegenerateView.as_view(),
+        name="content-regenerate",
+    ),
+    path("content/versions/", VersionListView.as_view(), name="content-versions"),
+    path("content/versions/<int:pk>/revert/", VersionRevertView.as_view(), name="content-revert"),
 ]

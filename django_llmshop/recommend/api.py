@@ -95,6 +95,13 @@ describe_page(
     "recommendations",
 )
 describe_page(
+    "recommend-together",
+    "get",
+    "text/html",
+    "The frequently-bought-together block (HTML) of ?product_id=, loaded by htmx.",
+    "recommendations",
+)
+describe_page(
     "recommend-click",
     "post",
     "",
