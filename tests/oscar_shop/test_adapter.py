@@ -66,6 +66,36 @@ def test_catalog_prices_are_the_prices_shoppers_see(oscar_shop):
     assert Decimal("48.00") not in prices
 
 
+def test_catalog_prices_are_cached_until_a_stock_record_changes(
+    oscar_shop, django_assert_num_queries
+):
+    adapter = get_adapter()
+    first = adapter.catalog_prices()
+    with django_assert_num_queries(0):
+        assert adapter.catalog_prices() == first
+    record = oscar_shop.bottle.stockrecords.get()
+    record.price = Decimal("26.00")
+    record.save()
+    prices = adapter.catalog_prices()
+    assert Decimal("26.00") in prices and Decimal("24.00") not in prices
+
+
+def test_the_recommendation_catalog_reads_in_a_few_queries(
+    oscar_shop, django_assert_max_num_queries
+):
+    from oscar.test.factories import create_product
+
+    for n in range(30):
+        create_product(title=f"Bottle {n}", price=Decimal("5.00"), num_in_stock=1)
+    with django_assert_max_num_queries(8):
+        rows = list(get_adapter().recommendation_catalog())
+    ids = {row[0] for row in rows}
+    assert len(rows) == 32  # 30 new, the bottle and the lamp; not the mug nor the hidden one
+    assert str(oscar_shop.mug.pk) not in ids and str(oscar_shop.hidden.pk) not in ids
+    bottle = next(row for row in rows if row[0] == str(oscar_shop.bottle.pk))
+    assert bottle[1] == "Trail Bottle Old steel bottle. Drinkware" and bottle[2] == "Drinkware"
+
+
 def test_only_approved_reviews_are_summarised(oscar_shop):
     from oscar.apps.catalogue.reviews.models import ProductReview
 

@@ -8,11 +8,9 @@ currency and availability come from the shop's own partner strategy (a forked ``
 from __future__ import annotations
 
 from collections.abc import Iterable
-from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
-from django.conf import settings
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import strip_tags
@@ -23,58 +21,17 @@ from django_llmshop.contrib.oscar.descriptions import (
     read_description,
     write_description,
 )
+from django_llmshop.contrib.oscar.prices import StrategyPrices
 
 #: The description-like text roles that Oscar stores as HTML.
 HTML_ROLES = frozenset({"description"})
 
 
-def oscar_class(module: str, name: str) -> Any:
-    """A class through Oscar's loader, so that a shop's forked app wins."""
-    from oscar.core.loading import get_class
-
-    return get_class(module, name)
-
-
-class OscarAdapter(ShopAdapter):
+class OscarAdapter(StrategyPrices, ShopAdapter):
     """Reads Oscar's products, prices, reviews and orders; writes product texts safely."""
 
     order_user_field = "user"
     order_number_field = "number"
-
-    # --- prices and availability, through the partner strategy ---
-
-    def strategy(self, request: Any = None, user: Any = None) -> Any:
-        """The shop's pricing strategy (``partner.strategy.Selector``), for a request or a user;
-        without either, the strategy Oscar uses for offline work."""
-        return oscar_class("partner.strategy", "Selector")().strategy(request=request, user=user)
-
-    def purchase_info(self, product: models.Model, strategy: Any = None) -> Any:
-        """Oscar's ``PurchaseInfo`` (price, availability, stock record) for the product."""
-        strategy = strategy or self.strategy()
-        if getattr(product, "is_parent", False):
-            return strategy.fetch_for_parent(product)
-        return strategy.fetch_for_product(product)
-
-    @staticmethod
-    def price_amount(price: Any) -> Decimal | None:
-        """The price a shopper pays: with tax when the tax is known, else without."""
-        if not getattr(price, "exists", False):
-            return None
-        amount = price.incl_tax if price.is_tax_known else price.excl_tax
-        return None if amount is None else Decimal(amount)
-
-    def product_price(self, product: models.Model, info: Any = None) -> str:
-        amount = self.price_amount((info or self.purchase_info(product)).price)
-        return "" if amount is None else str(amount)
-
-    def product_currency(self, product: models.Model, info: Any = None) -> str:
-        currency = getattr((info or self.purchase_info(product)).price, "currency", None)
-        return str(currency or getattr(settings, "OSCAR_DEFAULT_CURRENCY", "") or "USD")
-
-    def product_stock(self, product: models.Model, info: Any = None) -> int | None:
-        availability = (info or self.purchase_info(product)).availability
-        available = getattr(availability, "num_available", None)
-        return None if available is None else int(available)
 
     def product_facts(self, product: models.Model) -> ProductFacts:
         """The product's facts, with one strategy look-up for price, currency and stock."""
@@ -90,30 +47,6 @@ class OscarAdapter(ShopAdapter):
             description=plain_text(self.get_text(product, "description")),
             url=self.product_url(product),
         )
-
-    def product_is_available(self, product: models.Model) -> bool:
-        """Public, and buyable now by the strategy's rules (stock, partner)."""
-        if not getattr(product, "is_public", True):
-            return False
-        return bool(self.purchase_info(product).availability.is_available_to_buy)
-
-    def catalog_prices(self) -> set[Decimal]:
-        """Every price the strategy gives a product with stock records (with and without tax)."""
-        strategy = self.strategy()
-        queryset = (
-            self.product_model()
-            ._default_manager.filter(stockrecords__isnull=False)
-            .distinct()
-            .prefetch_related("stockrecords")
-        )
-        prices: set[Decimal] = set()
-        for product in queryset.iterator(chunk_size=500):
-            price = strategy.fetch_for_product(product).price
-            if not getattr(price, "exists", False):
-                continue
-            amounts = [price.excl_tax, price.incl_tax if price.is_tax_known else None]
-            prices.update(Decimal(a).quantize(Decimal("0.01")) for a in amounts if a is not None)
-        return prices
 
     # --- catalogue facts and texts ---
 

@@ -21,7 +21,7 @@ from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from django_llmshop.conf import llmshop_settings
-from django_llmshop.contrib.oscar.adapter import oscar_class
+from django_llmshop.contrib.oscar.prices import oscar_class
 
 logger = logging.getLogger(__name__)
 
