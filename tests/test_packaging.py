@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -40,3 +41,17 @@ def test_the_api_extra_names_the_schema_generator() -> None:
         requirement.startswith("drf-spectacular")
         for requirement in PYPROJECT["project"]["optional-dependencies"]["api"]
     )
+
+
+def requirement_name(requirement: str) -> str:
+    return re.split(r"[\[<>=!~ ;]", requirement, maxsplit=1)[0].lower()
+
+
+def test_the_install_page_names_every_dependency_and_extra() -> None:
+    page = (ROOT / "docs" / "install.md").read_text(encoding="utf-8")
+    names = {"django": "Django", "djangorestframework": "Django REST framework"}
+    for requirement in PYPROJECT["project"]["dependencies"]:
+        name = requirement_name(requirement)
+        assert names.get(name, name).lower() in page.lower(), f"install.md does not name {name}"
+    for extra in PYPROJECT["project"]["optional-dependencies"]:
+        assert f"| `{extra}` |" in page, f"install.md's extras table lacks {extra!r}"
