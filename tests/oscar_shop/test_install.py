@@ -87,3 +87,17 @@ def test_the_admin_changelist_offers_the_generate_actions(client, oscar_shop):
     assert response.status_code == 200
     for name in ACTIONS:
         assert f'value="{name}"' in response.content.decode()
+
+
+def test_the_admin_generate_action_asks_for_confirmation(client, oscar_shop):
+    from django_llmshop.content.models import GenerationJob
+
+    client.force_login(oscar_shop.staff)
+    response = client.post(
+        "/admin/catalogue/product/",
+        {"action": "llmshop_generate_description", "_selected_action": [oscar_shop.bottle.pk]},
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Trail Bottle" in page and 'name="post"' in page
+    assert GenerationJob.objects.count() == 0  # nothing is queued before the confirmation
