@@ -1,13 +1,13 @@
-"""Admin of generated content: the product-admin mixin with its Generate actions, jobs with a
-live progress bar, drafts to review and publish, and versions to revert."""
+"""Admin of generated content: jobs with a live progress bar, drafts to review and publish, and
+versions to revert. The product-admin mixin with its Generate actions is in :mod:`.product_admin`
+(and importable from here)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.options import IS_POPUP_VAR
 from django.db import connections
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -18,65 +18,11 @@ from django.utils.translation import ngettext
 from django_llmshop.adminquery import RefuseUnstorableQuery
 from django_llmshop.content import services, version_views, views
 from django_llmshop.content.forms import BulkApproveForm
-from django_llmshop.content.models import ContentVersion, Draft, GenerationJob, Kind
+from django_llmshop.content.models import ContentVersion, Draft, GenerationJob
 from django_llmshop.content.permissions import can_review
-
-if TYPE_CHECKING:
-    _ModelAdmin = admin.ModelAdmin[Any]
-else:
-    _ModelAdmin = object
-
-
-class LLMShopProductAdminMixin(_ModelAdmin):
-    """Add to the shop's own product admin: ``class ProductAdmin(LLMShopProductAdminMixin,
-    admin.ModelAdmin)``. Adds the Generate actions for staff who may change products."""
-
-    llmshop_actions = (
-        "llmshop_generate_description",
-        "llmshop_generate_seo",
-        "llmshop_generate_marketing_copy",
-        "llmshop_summarize_reviews",
-    )
-
-    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
-        actions: dict[str, Any] = super().get_actions(request)
-        if self.actions is None or IS_POPUP_VAR in request.GET:
-            return actions
-        ours = [self.get_action(name) for name in self.llmshop_actions if name not in actions]
-        allowed = self._filter_actions_by_permissions(  # type: ignore[attr-defined]
-            request, [action for action in ours if action]
-        )
-        for func, name, description in allowed:
-            actions[name] = (func, name, description)
-        return actions
-
-    @admin.action(description=_("Generate descriptions"), permissions=["change"])
-    def llmshop_generate_description(
-        self, request: HttpRequest, queryset: QuerySet[Any]
-    ) -> HttpResponse:
-        return views.confirm_generation(
-            self, request, queryset, Kind.DESCRIPTION, "llmshop_generate_description"
-        )
-
-    @admin.action(description=_("Generate SEO titles and descriptions"), permissions=["change"])
-    def llmshop_generate_seo(self, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponse:
-        return views.confirm_generation(self, request, queryset, Kind.SEO, "llmshop_generate_seo")
-
-    @admin.action(description=_("Generate marketing copy"), permissions=["change"])
-    def llmshop_generate_marketing_copy(
-        self, request: HttpRequest, queryset: QuerySet[Any]
-    ) -> HttpResponse:
-        return views.confirm_generation(
-            self, request, queryset, Kind.MARKETING, "llmshop_generate_marketing_copy"
-        )
-
-    @admin.action(description=_("Summarize reviews"), permissions=["change"])
-    def llmshop_summarize_reviews(
-        self, request: HttpRequest, queryset: QuerySet[Any]
-    ) -> HttpResponse:
-        return views.confirm_generation(
-            self, request, queryset, Kind.REVIEW_SUMMARY, "llmshop_summarize_reviews"
-        )
+from django_llmshop.content.product_admin import (
+    LLMShopProductAdminMixin as LLMShopProductAdminMixin,
+)
 
 
 class ContentAdmin(RefuseUnstorableQuery):

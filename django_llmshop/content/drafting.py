@@ -17,7 +17,13 @@ from django_llmshop.content.factcheck import Facts
 from django_llmshop.content.factcheck.quality import check_draft, retry_note
 from django_llmshop.content.factcheck.words import english_words
 from django_llmshop.content.models import Draft, Kind
-from django_llmshop.content.prompts import Prompt, product_prompt, target_words, text_of
+from django_llmshop.content.prompts import (
+    Prompt,
+    product_prompt,
+    target_words,
+    text_of,
+    translation_prompt,
+)
 
 
 def few_shot_examples(product: models.Model, limit: int = 2) -> list[str]:
@@ -48,9 +54,30 @@ def _facts_for_check(facts: ProductFacts, extra_texts: list[str]) -> Facts:
     )
 
 
+def source_texts(draft: Draft, product: models.Model, options: dict[str, Any]) -> dict[str, str]:
+    """The texts a translation draft translates: the product's, in ``translate_from``."""
+    source = str(options.get("translate_from") or "")
+    if not source:
+        return {}
+    adapter = get_adapter()
+    return {role: adapter.get_text_in(product, role, source) for role in draft.target_roles}
+
+
 def build_prompt(draft: Draft, product: models.Model, options: dict[str, Any]) -> Prompt:
     adapter = get_adapter()
     facts = adapter.product_facts(product)
+    source = source_texts(draft, product, options)
+    if options.get("translate_from"):
+        if not any(text.strip() for text in source.values()):
+            raise ValueError(f"The product has no {options['translate_from']} text to translate.")
+        return translation_prompt(
+            draft.kind,
+            facts,
+            source,
+            source_language=str(options["translate_from"]),
+            language=draft.language,
+            note=draft.note,
+        )
     examples = few_shot_examples(product) if options.get("few_shot") else []
     current = (
         adapter.get_text_in(product, "description", draft.language)
@@ -79,14 +106,16 @@ def recheck_findings(
     if product is None:
         return
     options = options if options is not None else (draft.job.options if draft.job else {})
-    facts, words = _check_facts(product, options), target_words(draft.kind, options)
+    facts, words = _check_facts(draft, product, options), target_words(draft.kind, options)
     found = check_draft(draft.text, facts, draft.language, words)
     draft.findings = [f.to_dict() for f in found]
 
 
-def _check_facts(product: models.Model, options: dict[str, Any]) -> Facts:
+def _check_facts(draft: Draft, product: models.Model, options: dict[str, Any]) -> Facts:
+    # What the merchant wrote is a fact: a translation may say what its source says.
     promotion = str(options.get("promotion", "")).strip()
-    return _facts_for_check(get_adapter().product_facts(product), [promotion] if promotion else [])
+    extra = [promotion, *source_texts(draft, product, options).values()]
+    return _facts_for_check(get_adapter().product_facts(product), [t for t in extra if t])
 
 
 def quality_gate(
@@ -96,7 +125,7 @@ def quality_gate(
 
     The record is read now, in a database thread; the returned check runs in the event loop.
     """
-    facts, words = _check_facts(product, options), target_words(draft.kind, options)
+    facts, words = _check_facts(draft, product, options), target_words(draft.kind, options)
     english_words()  # the vocabulary loads once per process (~1 s): here, not in the loop
 
     def note(parsed: dict[str, Any]) -> str:

@@ -27,6 +27,8 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     Kind.MARKETING: ("channel", "promotion", "variants", "tone", "length", "languages"),
     Kind.REVIEW_SUMMARY: ("languages",),
 }
+#: The options of a translation of the current descriptions or SEO texts.
+TRANSLATE_FIELDS = ("translate_from", "languages")
 
 
 def language_choices() -> list[tuple[str, str]]:
@@ -57,6 +59,11 @@ class GenerateForm(forms.Form):
         help_text=_("For example: friendly, expert, playful. Empty: the brand voice alone."),
     )
     length = forms.ChoiceField(label=_("Length"), choices=LENGTHS, initial="medium")
+    translate_from = forms.ChoiceField(
+        label=_("Translate from"),
+        choices=(),
+        help_text=_("The product's current text in this language is translated."),
+    )
     languages = forms.MultipleChoiceField(
         label=_("Languages"), widget=forms.CheckboxSelectMultiple, choices=()
     )
@@ -65,10 +72,10 @@ class GenerateForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, kind: str, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, kind: str, *args: Any, translate: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
-        wanted = KIND_FIELDS.get(kind, ("languages",))
+        wanted = TRANSLATE_FIELDS if translate else KIND_FIELDS.get(kind, ("languages",))
         for name in list(self.fields):
             if name not in wanted:
                 del self.fields[name]
@@ -77,6 +84,11 @@ class GenerateForm(forms.Form):
         assert isinstance(languages, forms.MultipleChoiceField)
         languages.choices = choices
         languages.initial = [choices[0][0]] if choices else []
+        source = self.fields.get("translate_from")
+        if isinstance(source, forms.ChoiceField):
+            source.choices = choices
+            source.initial = choices[0][0] if choices else None
+            languages.initial = [code for code, _name in choices[1:]]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -189,6 +189,38 @@ def product_prompt(
     )
 
 
+def translation_prompt(
+    kind: str,
+    facts: ProductFacts,
+    source: dict[str, str],
+    *,
+    source_language: str,
+    language: str,
+    note: str = "",
+) -> Prompt:
+    """The prompt that translates a product's current texts (by role) into ``language``."""
+    if kind not in ("description", "seo"):
+        raise ValueError(f"No translation prompt for {kind!r}.")
+    text = source.get("description", "")
+    bullets = [line[2:].strip() for line in text.splitlines() if line.startswith("- ")]
+    prose = "\n".join(line for line in text.splitlines() if not line.startswith("- ")).strip()
+    context = {
+        **_base_context(facts, {}, note),
+        "kind": kind,
+        "source": {**source, "description": prose, "bullets": bullets},
+        "source_name": LANGUAGE_NAMES.get(source_language.lower(), source_language),
+        "language_name": LANGUAGE_NAMES.get(language.lower(), language),
+    }
+    schema = SCHEMAS[kind]
+    if kind == "description":  # as short as its source may be: no minimum of its own
+        schema = {**schema, "properties": {**schema["properties"], "description": _string(2000)}}
+    return Prompt(
+        [system_message(language), {"role": "user", "content": render("translate.txt", context)}],
+        kind,
+        schema,
+    )
+
+
 def review_summary_prompt(
     facts: ProductFacts,
     reviews: list[ProductReview],
@@ -225,6 +257,8 @@ def review_reduce_prompt(
 def target_words(kind: str, options: dict[str, Any]) -> int | None:
     """The length asked for in words, for the kinds whose prompt asks for one."""
     channel = str(options.get("channel", "product_page"))
+    if options.get("translate_from"):
+        return None  # a translation is as long as its source
     if kind == "description" or (kind == "marketing" and channel in ("product_page", "email")):
         return LENGTH_WORDS.get(str(options.get("length", "medium")), 120)
     return None

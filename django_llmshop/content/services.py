@@ -65,6 +65,9 @@ def clean_options(kind: str, options: dict[str, Any] | None) -> dict[str, Any]:
     options["languages"] = list(languages)
     options.pop("language", None)
     _check_language_fields(kind, options["languages"])
+    source = options.get("translate_from")
+    if source is not None:
+        _check_translation(kind, str(source), options["languages"], allowed)
     if kind == Kind.MARKETING:
         channel = options.setdefault("channel", "product_page")
         if channel not in CHANNELS:
@@ -88,6 +91,16 @@ def _check_language_fields(kind: str, languages: list[str]) -> None:
                 adapter.field_for(model, role, language)
             except UnmappedLanguage as exc:
                 raise ValueError(str(exc)) from exc
+
+
+def _check_translation(kind: str, source: str, languages: list[str], allowed: list[str]) -> None:
+    if kind not in (Kind.DESCRIPTION, Kind.SEO):
+        raise ValueError(_("Only descriptions and SEO texts can be translated."))
+    if source not in allowed:
+        raise ValueError(f"Language {source!r} is not in LLMSHOP['LANGUAGES'] ({allowed}).")
+    if source in languages:
+        raise ValueError(_("Translate into languages other than the one translated from."))
+    _check_language_fields(kind, [source])
 
 
 def estimate_job(kind: str, product_count: int, options: dict[str, Any]) -> dict[str, Any]:

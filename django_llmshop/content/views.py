@@ -76,14 +76,14 @@ def confirm_generation(
     queryset: models.QuerySet[Any],
     kind: str,
     action: str,
+    translate: bool = False,
 ) -> HttpResponse:
-    """The intermediate page of a generate action; starts the job when confirmed."""
+    """The intermediate page of a generate (or translate) action; starts the job when confirmed."""
     if not can_review(request.user):
         raise PermissionDenied
     ids = [str(pk) for pk in queryset.values_list("pk", flat=True)]
-    form = GenerateForm(
-        kind, request.POST if ("post" in request.POST or "_estimate" in request.POST) else None
-    )
+    bound = "post" in request.POST or "_estimate" in request.POST
+    form = GenerateForm(kind, request.POST if bound else None, translate=translate)
     if form.is_bound and form.is_valid() and "post" in request.POST:
         try:
             with transaction.atomic():
@@ -104,7 +104,8 @@ def confirm_generation(
             return HttpResponseRedirect(admin_url(job) or reverse("admin:index"))
     options = form.options() if form.is_bound and form.is_valid() else form.initial_options()
     context = {
-        "title": _("Generate: %(kind)s") % {"kind": Kind(kind).label},
+        "title": (_("Translate: %(kind)s") if translate else _("Generate: %(kind)s"))
+        % {"kind": Kind(kind).label},
         "kind": Kind(kind),
         "queryset": queryset,
         "count": len(ids),
