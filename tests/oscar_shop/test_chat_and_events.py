@@ -6,6 +6,7 @@ import json
 
 from django.db import DatabaseError
 
+from django_llmshop.adapters import get_adapter
 from django_llmshop.recommend.models import ShopperEvent
 from django_llmshop.support.models import Message
 from django_llmshop.testing import Reply
@@ -117,9 +118,35 @@ def test_oscars_product_page_records_a_view_for_the_shopper(client, oscar_shop):
     ]
 
 
-def test_a_placed_order_records_purchases(oscar_shop):
+def test_a_placed_order_records_purchases_that_the_history_import_does_not_repeat(oscar_shop):
+    from io import StringIO
+
+    from django.core.management import call_command
+
     purchases = ShopperEvent.objects.filter(type="purchase", user=oscar_shop.alice)
     assert list(purchases.values_list("product_id", flat=True)) == [str(oscar_shop.bottle.pk)]
+    before = ShopperEvent.objects.count()
+    call_command("llmshop_import_history", stdout=StringIO(), stderr=StringIO())
+    assert ShopperEvent.objects.count() == before  # both orders were recorded when placed
+
+
+def test_the_history_import_reads_oscars_past_orders(oscar_shop):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    ShopperEvent.objects.all().delete()  # as in a shop that installs the package today
+    batches = list(get_adapter().order_history())
+    orders = {order.order_id: order for batch in batches for order in batch}
+    alice = orders[str(oscar_shop.alice_order.pk)]
+    assert alice.user_id == oscar_shop.alice.pk
+    assert alice.product_ids == (str(oscar_shop.bottle.pk),)
+    assert alice.placed_at == oscar_shop.alice_order.date_placed
+    call_command("llmshop_import_history", stdout=StringIO(), stderr=StringIO())
+    assert set(ShopperEvent.objects.values_list("user", "type")) == {
+        (oscar_shop.alice.pk, "purchase"),
+        (oscar_shop.bob.pk, "purchase"),
+    }
 
 
 def test_a_failed_event_write_does_not_break_oscars_basket(client, oscar_shop, monkeypatch):

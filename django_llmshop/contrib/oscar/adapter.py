@@ -32,6 +32,10 @@ class OscarAdapter(StrategyPrices, ShopAdapter):
 
     order_user_field = "user"
     order_number_field = "number"
+    # Past orders for the history import (manage.py llmshop_import_history): Oscar's names.
+    order_history_date_field = "date_placed"
+    order_history_lines = "lines"
+    order_history_guest_field = "guest_email"
 
     def product_facts(self, product: models.Model) -> ProductFacts:
         """The product's facts, with one strategy look-up for price, currency and stock."""

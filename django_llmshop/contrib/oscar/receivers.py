@@ -50,7 +50,9 @@ def order_placed(sender: Any, order: Any, user: Any = None, **kwargs: Any) -> No
     lines = order.lines.select_related("product")
     try:
         with transaction.atomic():
-            record_order(owner, [line.product for line in lines if line.product_id is not None])
+            products = [line.product for line in lines if line.product_id is not None]
+            # Keyed to the order, as the history import keys it: importing later adds nothing.
+            record_order(owner, products, order=order)
     except DatabaseError:
         logger.exception("could not record the purchases of order %s", order.number)
 
