@@ -94,3 +94,19 @@ def test_seo_fields_publish_per_language(mt_product, generate, staff):
         services.publish_draft(draft, staff)
     product = Product.objects.get(pk=mt_product.pk)
     assert (product.seo_description_en, product.seo_description_zh_hans) == (ENGLISH, CHINESE)
+
+
+def test_the_review_pages_compare_with_the_text_in_the_drafts_language(
+    mt_product, generate, staff, client
+):
+    drafts = generate(mt_product, ["en", "zh-hans"])
+    Product.objects.filter(pk=mt_product.pk).update(description_zh_hans="店主自己写的中文。")
+    client.force_login(staff)
+    review = client.get(f"/admin/llmshop_content/draft/{drafts['zh-hans'].pk}/change/")
+    assert "店主自己写的中文。" in review.content.decode()
+    assert "The shop&#x27;s own English text." not in review.content.decode()
+
+    version = services.publish_draft(drafts["en"], staff)
+    page = client.get(f"/admin/llmshop_content/contentversion/{version.pk}/change/")
+    assert ENGLISH in page.content.decode()
+    assert "店主自己写的中文。" not in page.content.decode()
