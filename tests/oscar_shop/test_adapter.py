@@ -170,6 +170,23 @@ def test_texts_are_written_escaped_and_read_back_exactly(oscar_shop):
     assert adapter.get_text(product, "description") == plain
 
 
+def test_a_description_per_language_is_escaped_too(oscar_shop, settings):
+    # The shop keeps its Chinese description in a column of its own (here meta_description,
+    # a text column every Oscar product has).
+    columns = {"en": "description", "zh-hans": "meta_description"}
+    settings.LLMSHOP = {**settings.LLMSHOP, "TRANSLATED_FIELDS": {"description": columns}}
+    adapter = get_adapter()
+    product = oscar_shop.bottle
+    adapter.set_texts_in(product, {"description": "不锈钢水杯 <script>x()</script>"}, "zh-hans")
+    adapter.set_texts_in(product, {"description": "Steel & glass"}, "en")
+    product.refresh_from_db()
+    assert product.meta_description == "不锈钢水杯 "
+    assert product.description == "<p>Steel &amp; glass</p>"
+    assert adapter.get_text_in(product, "description", "en") == "Steel & glass"
+    fingerprint = adapter.texts_fingerprint_in(product, ["description"], "en")
+    assert fingerprint == adapter.texts_fingerprint_in(product, ["description"], "en")
+
+
 def test_shop_html_put_back_is_cleaned_and_kept_when_harmless():
     harmless = '<p>Old <strong>steel</strong> <a href="https://example.com">bottle</a>.</p>'
     assert read_description(harmless) == harmless

@@ -85,6 +85,26 @@ class OscarAdapter(StrategyPrices, ShopAdapter):
             {role: write_description(t) if role in HTML_ROLES else t for role, t in texts.items()},
         )
 
+    def _html_column(self, product: models.Model, role: str, language: str) -> bool:
+        """Whether ``role`` in ``language`` is an HTML description column of its own
+        (``TRANSLATED_FIELDS``, django-modeltranslation or django-parler)."""
+        return role in HTML_ROLES and self.field_for(product, role, language) is not None
+
+    def get_text_in(self, product: models.Model, role: str, language: str) -> str:
+        text = super().get_text_in(product, role, language)
+        return read_description(text) if self._html_column(product, role, language) else text
+
+    def set_texts_in(self, product: models.Model, texts: dict[str, str], language: str) -> None:
+        # A text kept once for all languages goes through set_texts, which converts it there.
+        super().set_texts_in(
+            product,
+            {
+                role: write_description(t) if self._html_column(product, role, language) else t
+                for role, t in texts.items()
+            },
+            language,
+        )
+
     def product_search_fields(self) -> list[str]:
         return ["title", "description", "upc"]
 
