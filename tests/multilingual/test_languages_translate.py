@@ -102,3 +102,27 @@ def test_translate_seo_texts_of_a_parler_product(
     assert parler_product.translations.get(language_code="en").seo_description == (
         "A steel bottle."
     )
+
+
+def test_translate_through_the_api(mt_product, staff, client, django_capture_on_commit_callbacks):
+    client.force_login(staff)
+    body = {"kind": "description", "product_ids": [mt_product.pk]}
+    refused = client.post(
+        "/llmshop/api/content/jobs/",
+        {**body, "options": {"translate_from": "en", "languages": ["en"]}},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(
+            "/llmshop/api/content/jobs/",
+            {**body, "options": {"translate_from": "en", "languages": ["zh-hans"]}},
+            content_type="application/json",
+        )
+    assert started.status_code == 202
+    draft = Draft.objects.get(job_id=started.json()["id"])
+    approved = client.post(
+        f"/llmshop/api/content/drafts/{draft.pk}/approve/", {}, content_type="application/json"
+    )
+    assert approved.status_code == 200
+    assert Product.objects.get(pk=mt_product.pk).description_zh_hans == CHINESE
