@@ -100,7 +100,8 @@ def test_the_chat_widget_works_under_the_policy(
     response = page.goto(csp_live_server.url + product.get_absolute_url())
     assert "script-src 'self'" in response.headers["content-security-policy"]
     page.wait_for_load_state("networkidle")  # htmx has processed the page, the blocks loaded
-    assert page.locator(".llmshop-recommendations").count() == 1
+    # Both blocks loaded: the recommendations and "frequently bought together".
+    assert page.locator(".llmshop-recommendations").count() == 2
 
     page.locator(".llmshop-chat__toggle").click()
     page.get_by_role("dialog", name="Support").wait_for()
