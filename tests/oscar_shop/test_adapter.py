@@ -126,6 +126,7 @@ def test_orders_are_the_shoppers_own_with_real_totals(oscar_shop):
         {"product": "Trail Bottle", "quantity": 2, "unit_price": "24.00", "line_price": "48.00"}
     ]
     assert summary["url"] == "/accounts/orders/100041/"
+    assert adapter.order_products(oscar_shop.alice_order) == [oscar_shop.bottle]
 
 
 def test_flat_pages_are_the_help_pages(oscar_shop):
@@ -141,6 +142,11 @@ def test_flat_pages_are_the_help_pages(oscar_shop):
     assert pages["Returns"].body == "Return within 30 days."
     assert pages["Returns"].url == "/returns/"
     assert pages["Returns"].published and not pages["Staff"].published
+    # Saving a flat page indexed it for the chat, as PAGE_MODEL's pages are.
+    from django_llmshop.support.models import KnowledgeDocument
+
+    document = KnowledgeDocument.objects.get(source_key=f"flatpages.flatpage:{page.pk}")
+    assert document.title == "Returns" and document.published
 
 
 def test_the_primary_image_gives_alt_text(oscar_shop):
