@@ -124,6 +124,22 @@ def test_chat_replies_are_done_with_text(
     assert not LLMCall.objects.exclude(status="ok").exists()
 
 
+def test_a_staff_reply_draft_is_written(scenario: Any) -> None:
+    from django.contrib.auth import get_user_model
+
+    from django_llmshop.support.models import ReplySuggestion
+    from django_llmshop.support.suggestions import draft_suggestion
+
+    alice = get_user_model().objects.get(username="alice")
+    conversation = Conversation.objects.create(user=alice)
+    Message.objects.create(conversation=conversation, role="user", content="My mug arrived broken.")
+    suggestion = ReplySuggestion.objects.create(conversation=conversation)
+    assert draft_suggestion(suggestion.pk) is True
+    suggestion.refresh_from_db()
+    assert (suggestion.status, suggestion.error) == (ReplySuggestion.Status.DONE, "")
+    assert "Our team will check this" in suggestion.text  # the staff draft, not the echo
+
+
 def test_a_reranking_orders_every_candidate_with_a_reason(scenario: Any) -> None:
     products = list(Product.objects.select_related("category").order_by("pk"))
     seen, candidates = products[0], products[1:9]
