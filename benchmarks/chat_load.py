@@ -36,11 +36,13 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.chat_load_parts import (  # noqa: E402
+    Response,
     cpu_seconds,
     request,
     sse_events,
@@ -104,36 +106,53 @@ def fake_endpoint(ttft: float, token_delay: float) -> Iterator[tuple[str, int]]:
         proc.wait(timeout=20)
 
 
+#: The running level's sampler: the shoppers keep its counts of requests and open streams.
+SAMPLER: list[Sampler] = []
+
+
+async def counted(url: str, method: str = "GET", **kwargs: Any) -> Response:
+    """A request other than a stream, counted while it is in flight."""
+    sampler = SAMPLER[0]
+    sampler.requests += 1
+    try:
+        response = await request(url, method, **kwargs)
+        await response.read_body()
+        return response
+    finally:
+        sampler.requests -= 1
+
+
 async def django_shopper(base: str, ttft: float) -> Outcome:
     started = time.monotonic()
     # As a browser would: the CSRF cookie (the widget's page sets one) and the same token sent
     # back in the header; Django accepts a token the client chose.
     csrf = secrets.token_hex(16)
     headers = {"Cookie": f"csrftoken={csrf}", "X-CSRFToken": csrf}
-    response = await request(f"{base}/llmshop/api/chat/conversations/", "POST", headers=headers)
-    body = await response.body()
-    response.close()
+    response = await counted(f"{base}/llmshop/api/chat/conversations/", "POST", headers=headers)
+    body = response.read
     if response.status != 201:
         return Outcome(error=f"conversation {response.status}: {body[:80]!r}")
     conversation = json.loads(body)["id"]
     cookies = {"csrftoken": csrf, **response.cookies}
     cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
     sent = time.monotonic()
-    response = await request(
+    response = await counted(
         f"{base}/llmshop/api/chat/conversations/{conversation}/messages/",
         "POST",
         body=json.dumps({"content": QUESTION}).encode(),
         headers={"Content-Type": "application/json", "Cookie": cookie, "X-CSRFToken": csrf},
     )
-    body = await response.body()
-    response.close()
+    body = response.read
     if response.status != 202:
         return Outcome(error=f"message {response.status}: {body[:80]!r}")
     message = json.loads(body)["id"]
+    accepted = time.monotonic() - sent
     stream = await request(
         f"{base}/llmshop/api/chat/messages/{message}/stream/", headers={"Cookie": cookie}
     )
-    return await read_stream(stream, sent, started, ttft)
+    outcome = await read_stream(stream, sent, started, ttft)
+    outcome.accepted = accepted
+    return outcome
 
 
 async def bare_shopper(base: str, ttft: float) -> Outcome:
@@ -141,11 +160,9 @@ async def bare_shopper(base: str, ttft: float) -> Outcome:
     return await read_stream(await request(f"{base}/relay"), sent, started, ttft)
 
 
-async def read_stream(stream: object, sent: float, started: float, ttft: float) -> Outcome:
-    from benchmarks.chat_load_parts import Response
-
-    assert isinstance(stream, Response)
+async def read_stream(stream: Response, sent: float, started: float, ttft: float) -> Outcome:
     outcome = Outcome(opened=time.monotonic())
+    SAMPLER[0].open_streams += 1
     try:
         if stream.status != 200:
             outcome.error = f"stream {stream.status}"
@@ -161,6 +178,7 @@ async def read_stream(stream: object, sent: float, started: float, ttft: float) 
                 outcome.final_text = content if isinstance(content, str) else None
                 break
     finally:
+        SAMPLER[0].open_streams -= 1
         stream.close()
         outcome.closed = time.monotonic()
         outcome.whole = outcome.closed - started
@@ -195,6 +213,8 @@ def measure(
 ) -> None:
     cpu_before = {role: cpu_seconds(pid) for role, pid in pids.items()}
     sampler.reset()
+    sampler.level = level
+    SAMPLER[:] = [sampler]
     started = time.monotonic()
     outcomes = asyncio.run(
         sampler.around(run_level(shopper, level, level / args.ramp, args.timeout))

@@ -25,6 +25,14 @@ class Response:
     reader: asyncio.StreamReader
     writer: asyncio.StreamWriter
     cookies: dict[str, str] = field(default_factory=dict)
+    #: The whole body, once :meth:`read_body` has read it.
+    read: bytes = b""
+
+    async def read_body(self) -> None:
+        try:
+            self.read = await self.body()
+        finally:
+            self.close()
 
     async def body(self) -> bytes:
         if self.headers.get("transfer-encoding") == "chunked":

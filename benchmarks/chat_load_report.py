@@ -24,6 +24,8 @@ class Outcome:
     final_text: str | None = None
     opened: float | None = None
     closed: float | None = None
+    #: Django only: from sending the message to its 202.
+    accepted: float | None = None
 
 
 class Sampler:
@@ -35,9 +37,16 @@ class Sampler:
         self.threads = threads
         self.reset()
 
+        #: Streams open and other requests in flight now (kept by the load generator).
+        self.open_streams = 0
+        self.requests = 0
+
     def reset(self) -> None:
         self.connections: list[int] = []
         self.thread_counts: list[int] = []
+        #: (connections, threads) sampled while only streams were open, at least 90 % of them.
+        self.steady: list[tuple[int, int]] = []
+        self.level = 0
 
     def _connect(self) -> object:
         import dj_database_url
@@ -64,8 +73,11 @@ class Sampler:
 
         async def sample() -> None:
             while not stop.is_set():
+                streams_only = self.requests == 0 and self.open_streams >= 0.9 * self.level
                 self.connections.append(await asyncio.to_thread(self._count, db))
                 self.thread_counts.append(self.threads())
+                if streams_only and self.requests == 0:
+                    self.steady.append((self.connections[-1], self.thread_counts[-1]))
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), 0.2)
 
@@ -118,10 +130,18 @@ def report(
           f"p99 {ms(first, .99)} ms")  # fmt: skip
     print(f"  whole reply               p50 {ms(whole, .5)}  p95 {ms(whole, .95)}  "
           f"p99 {ms(whole, .99)} ms")  # fmt: skip
+    accepted = [o.accepted for o in done if o.accepted is not None]
+    if accepted:
+        print(f"  of which message POST    p50 {ms(accepted, .5)}  p95 {ms(accepted, .95)}  "
+              f"p99 {ms(accepted, .99)} ms")  # fmt: skip
     print(f"  errors {len(errors)}, lost or truncated {lost}")
     for error in sorted(set(errors))[:5]:
         print(f"    {errors.count(error)} x {error}")
     if name == "django":
         print(f"  PostgreSQL connections: peak {max(sampler.connections, default=0)}; "
               f"web server threads: peak {max(sampler.thread_counts, default=0)}")  # fmt: skip
+        if sampler.steady:
+            print(f"  while only the streams were open ({len(sampler.steady)} samples): "
+                  f"PostgreSQL connections max {max(c for c, _ in sampler.steady)}, "
+                  f"web server threads max {max(t for _, t in sampler.steady)}")  # fmt: skip
     print("  CPU s: " + ", ".join(f"{role} {seconds:.1f}" for role, seconds in cpu.items()))
