@@ -31,7 +31,8 @@ NASTY = [
 ]  # fmt: skip
 KEYS = [
     "content", "product_id", "type", "kind", "product_ids", "options", "value", "reason",
-    "confirm_findings", "limit", "job", "status", "polled", "id", "after",
+    "confirm_findings", "limit", "job", "status", "polled", "id", "after", "text", "parts",
+    "note", "since", "purpose", "endpoint", "daily_limit", "monthly_limit", "is_active", "draft",
 ]  # fmt: skip
 CONTENT_TYPES = [
     "application/json",
