@@ -216,11 +216,12 @@ def generate_drafts(
     def store(draft_pk: int, value: Any) -> None:
         nonlocal last_count
         draft, product = prepared[draft_pk]
+        tries = 1 if transient else 4  # the database stayed busy: fail fast, the task retries
         try:
-            with_db_retries(lambda: _store(draft, product, value, options))
+            with_db_retries(lambda: _store(draft, product, value, options), attempts=tries)
             # Recounting locks the job row: often enough for a live progress bar, no more.
             if job_id is not None and time.monotonic() - last_count >= COUNT_INTERVAL:
-                with_db_retries(lambda: refresh_job_counts(job_id))
+                with_db_retries(lambda: refresh_job_counts(job_id), attempts=tries)
                 last_count = time.monotonic()
         except DatabaseError as exc:
             if not is_transient(exc):
@@ -254,12 +255,9 @@ def _store(draft: Draft, product: models.Model, value: Any, options: dict[str, A
     try:
         with transaction.atomic():  # a failed save leaves the connection usable
             finish_draft(draft, product, clean_json(value), options)
-    except DatabaseError as exc:
-        if is_transient(exc):
-            raise  # tried again by the caller
-        logger.exception("Draft %s could not be stored", draft.pk)
-        fail_draft(draft, exc)
     except Exception as exc:  # noqa: BLE001 - the draft ends as failed with the reason
+        if isinstance(exc, DatabaseError) and is_transient(exc):
+            raise  # tried again by the caller
         logger.exception("Draft %s could not be stored", draft.pk)
         fail_draft(draft, exc)
 
