@@ -82,6 +82,22 @@ def test_generated_drafts_pass_the_quality_gate(
     assert all(d.text.strip() for d in drafts)
 
 
+@pytest.mark.parametrize("kind", ["description", "seo"])
+def test_translations_of_the_shops_text_pass_the_quality_gate(
+    scenario: Any, django_capture_on_commit_callbacks: Any, kind: str
+) -> None:
+    products = list(Product.objects.order_by("pk")[:3])
+    for product in products:
+        product.description = f"The {product.name} is made to last."
+        product.seo_title, product.seo_description = product.name, f"Buy the {product.name}."
+        product.save()
+    options = {"translate_from": "en", "languages": ["zh-hans"]}
+    job = run_job(kind, products, options, django_capture_on_commit_callbacks)
+    drafts = list(Draft.objects.filter(job=job))
+    assert len(drafts) == len(products)
+    assert [(d.status, d.error) for d in drafts if d.status != "ready"] == []
+
+
 def test_review_summaries_quote_the_reviews(
     scenario: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -180,3 +196,12 @@ def test_the_command_line_runs_the_scenario() -> None:
         finally:
             process.send_signal(signal.SIGTERM)
             assert process.wait(timeout=10) == 0
+
+
+def test_copy_is_cut_to_its_limit_between_words() -> None:
+    from django_llmshop.testing.scenario_content import clip
+
+    assert clip("Steel bottle for cold drinks", 14) == "Steel bottle"
+    assert clip("Steel bottle for cold drinks", 13) == "Steel bottle"
+    assert clip("Trail Bottle，精心之选，做工用心", 16) == "Trail Bottle，精心之"
+    assert clip("short", 30) == "short"

@@ -50,8 +50,10 @@ def clip(text: str, limit: int | None) -> str:
     """``text`` cut at a word boundary to ``limit`` characters (no half words)."""
     if not limit or len(text) <= limit:
         return text
-    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:-")
-    return cut or text[:limit]
+    cut = text[:limit]
+    if (cut[-1] + text[limit]).isascii() and (cut[-1] + text[limit]).isalnum():  # mid-word
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:-") or text[:limit]
 
 
 class ContentWriter:
@@ -67,11 +69,11 @@ class ContentWriter:
         self.zh = chinese(system)
 
     def title(self) -> str:
-        return self.name
+        return f"{self.name}｜精选好物" if self.zh else self.name
 
     def short(self) -> str:
         if self.zh:
-            return f"{self.name}，精心之选。"
+            return f"{self.name}，精心之选，做工用心，日常使用方便实用。"
         details = ", ".join(value for _, value in self.attributes[:2])
         return f"Discover the {self.name}" + (f": {details}." if details else ".")
 
