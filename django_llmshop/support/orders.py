@@ -6,7 +6,7 @@ so the chat never tells anyone whether someone else's order exists.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.utils import timezone
@@ -20,11 +20,19 @@ from django_llmshop.support.tools import ChatContext, order_entry
 RECENT_ORDERS = 3
 
 
-def _date(order: Any, name: str) -> str:
-    value = getattr(order, name, None)
-    if not isinstance(value, datetime):
+def _date(order: Any, name: str, summary: dict[str, Any] | None = None) -> str:
+    """The order's date ``name`` for a sentence: from the order object when it has one, else
+    from the adapter's summary (an ISO date or date-time, as a shop framework's adapter gives
+    it when its order names the field differently, e.g. Oscar's ``date_placed``)."""
+    value: Any = getattr(order, name, None)
+    if not isinstance(value, date) and summary and summary.get(name):
+        try:
+            value = datetime.fromisoformat(str(summary[name]))
+        except ValueError:
+            return ""
+    if not isinstance(value, date):
         return ""
-    if timezone.is_aware(value):
+    if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     return date_format(value, "DATE_FORMAT")
 
@@ -35,8 +43,8 @@ def _status_sentence(order: Any, summary: dict[str, Any]) -> str:
         "number": summary["number"],
         "status": summary.get("status", status),
         "carrier": summary.get("carrier") or _("the carrier"),
-        "shipped": _date(order, "shipped_at"),
-        "delivered": _date(order, "delivered_at"),
+        "shipped": _date(order, "shipped_at", summary),
+        "delivered": _date(order, "delivered_at", summary),
     }
     if status == "pending":
         return _("Order **%(number)s** is waiting for payment.") % values
@@ -69,7 +77,7 @@ def describe_order(ctx: ChatContext, order: Any) -> str:
     if entry.get("total"):
         total = money(entry["total"], entry.get("currency", ""))
         lines.append(_("Total: %(total)s") % {"total": total})
-    placed = _date(order, "placed_at")
+    placed = _date(order, "placed_at", entry)
     if placed:
         lines.append(_("Placed on %(date)s.") % {"date": placed})
     return "\n".join(f"- {line}" if i else line for i, line in enumerate(lines)) + (

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 from django.db import DatabaseError
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from django_llmshop.adapters import get_adapter
 from django_llmshop.recommend.models import ShopperEvent
@@ -81,6 +83,8 @@ def test_with_the_bundled_small_model_the_answer_is_composed_from_the_order(
     assert reply.status == Message.Status.DONE, reply.error
     assert "100041" in reply.content and "Being processed" in reply.content
     assert "2 × Trail Bottle" in reply.content and "£48.00" in reply.content
+    placed = date_format(timezone.localtime(oscar_shop.alice_order.date_placed), "DATE_FORMAT")
+    assert f"Placed on {placed}." in reply.content  # Oscar's date_placed, through the adapter
 
 
 def test_another_shoppers_order_is_not_found(
