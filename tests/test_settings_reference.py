@@ -68,3 +68,12 @@ def test_the_overview_lists_no_unknown_key() -> None:
 @pytest.mark.parametrize("key", sorted(merged_dict_keys()))
 def test_every_merged_dict_is_named_where_merging_is_explained(key: str) -> None:
     assert f"`{key}`" in section("How the dict is read")
+
+
+def test_no_section_documents_a_key_that_is_gone() -> None:
+    from django_llmshop.conf import ENDPOINT_DEFAULTS
+
+    sections = set(re.findall(r"^### `([A-Z0-9_]+)`$", SETTINGS_DOC.read_text(), re.MULTILINE))
+    assert "ENDPOINTS" in sections  # guards the pattern
+    stale = sections - registered_keys() - set(ENDPOINT_DEFAULTS)
+    assert not stale, f"settings.md has sections for keys nothing registers: {sorted(stale)}"
