@@ -26,7 +26,8 @@ BODY_METHODS = {"POST", "PUT", "PATCH"}
 
 class ShopAutoSchema(AutoSchema):
     """Reads a view's ``request_serializer`` and ``response_serializer`` (a serializer, or a
-    dict of them by method); a view that declares no response answers a JSON object."""
+    dict of them by method) and ``success_status`` (by method, when it is not 200); a view
+    that declares no response answers a JSON object."""
 
     def _declared(self, name: str) -> Any:
         declared = getattr(self.view, name, None)
@@ -43,7 +44,9 @@ class ShopAutoSchema(AutoSchema):
         return " ".join(own.split())
 
     def get_response_serializers(self) -> Any:
-        return self._declared("response_serializer") or OpenApiTypes.OBJECT
+        serializer = self._declared("response_serializer") or OpenApiTypes.OBJECT
+        code = getattr(self.view, "success_status", {}).get(self.method.upper())
+        return {code: serializer} if code else serializer
 
 
 class ShopSessionScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]

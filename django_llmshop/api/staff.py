@@ -145,6 +145,7 @@ def _effective(budget: Budget, period: str) -> str | None:
 
 class BudgetListView(StaffAPIView):
     required_permissions = {"GET": ("llmshop.view_budget",), "POST": ("llmshop.add_budget",)}
+    success_status = {"POST": 201}
     request_serializer = BudgetSerializer
     response_serializer = {"GET": BudgetSerializer(many=True), "POST": BudgetSerializer}
 

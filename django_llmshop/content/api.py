@@ -73,6 +73,7 @@ class DraftSerializer(serializers.ModelSerializer[Draft]):
 
 
 class JobListView(StaffView):
+    success_status = {"POST": 202}
     request_serializer = JobCreateSerializer
     response_serializer = JobSerializer
 
@@ -164,6 +165,7 @@ class DraftRegenerateView(StaffView):
 
     request_serializer = NoteSerializer
     response_serializer = DraftSerializer
+    success_status = {"POST": 202}
 
     def post(self, request: Request, pk: int) -> Response:
         draft = get_object_or_404(Draft, pk=pk)

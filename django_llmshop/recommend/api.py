@@ -38,6 +38,7 @@ class EventSerializer(serializers.Serializer[Any]):
 
 
 class EventListView(ShopAPIView):
+    success_status = {"POST": 201}
     request_serializer = EventSerializer
     throttle_classes = EVENT_THROTTLES
     throttle_detail = gettext_lazy("Too many events; please slow down.")

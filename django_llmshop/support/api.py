@@ -81,6 +81,7 @@ def limit_response(error: ChatLimitError) -> Response:
 
 
 class ConversationListView(ChatView):
+    success_status = {"POST": 201}
     throttle_classes = CONVERSATION_THROTTLES
     throttle_detail = gettext_lazy("Too many new conversations; please wait a moment.")
 
@@ -95,6 +96,7 @@ class ConversationDetailView(ChatView):
 
 
 class ConversationMessagesView(ChatView):
+    success_status = {"POST": 202}
     request_serializer = ContentSerializer
     throttle_classes = MESSAGE_THROTTLES
 
@@ -123,6 +125,7 @@ class ConversationMessagesView(ChatView):
 
 
 class ConversationHandoffView(ChatView):
+    success_status = {"POST": 201}
     request_serializer = HandoffSerializer
     throttle_classes = MESSAGE_THROTTLES
 
@@ -141,6 +144,7 @@ class MessageDetailView(ChatView):
 
 
 class MessageRetryView(ChatView):
+    success_status = {"POST": 202}
     throttle_classes = MESSAGE_THROTTLES
 
     def post(self, request: Request, pk: int) -> Response:

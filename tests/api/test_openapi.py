@@ -85,3 +85,32 @@ def test_requests_and_responses_are_described(schema: dict[str, Any]) -> None:
 def test_anyone_may_read_the_schema_but_not_change_it(client: Client) -> None:
     assert client.get(SCHEMA_URL).status_code == 200
     assert client.post(SCHEMA_URL).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "code"),
+    [
+        ("/llmshop/api/chat/conversations/", "post", "201"),
+        ("/llmshop/api/chat/conversations/{id}/messages/", "post", "202"),
+        ("/llmshop/api/events/", "post", "201"),
+        ("/llmshop/api/content/jobs/", "post", "202"),
+        ("/llmshop/api/content/drafts/{id}/regenerate/", "post", "202"),
+        ("/llmshop/api/budgets/", "post", "201"),
+        ("/llmshop/api/content/drafts/{id}/", "get", "200"),
+    ],
+)
+def test_success_codes_are_the_ones_answered(
+    schema: dict[str, Any], path: str, method: str, code: str
+) -> None:
+    assert set(schema["paths"][path][method]["responses"]) == {code}
+
+
+def test_a_conversation_is_answered_with_the_code_the_schema_says(
+    schema: dict[str, Any], db: None
+) -> None:
+    from django.core.cache import cache
+
+    cache.clear()
+    response = Client().post("/llmshop/api/chat/conversations/")
+    documented = schema["paths"]["/llmshop/api/chat/conversations/"]["post"]["responses"]
+    assert str(response.status_code) in documented
