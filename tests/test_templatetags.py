@@ -12,6 +12,7 @@ from django_llmshop.templatetags import llmshop
 ALL_TAGS = {
     "llmshop_chat",
     "llmshop_review_summary",
+    "llmshop_description",
     "llmshop_recommendations",
     "llmshop_bought_together",
     "llmshop_track",
@@ -22,7 +23,7 @@ ALL_TAGS = {
     ("library", "tags"),
     [
         ("llmshop_chat", {"llmshop_chat"}),
-        ("llmshop_content", {"llmshop_review_summary"}),
+        ("llmshop_content", {"llmshop_review_summary", "llmshop_description"}),
         (
             "llmshop_recommend",
             {"llmshop_recommendations", "llmshop_bought_together", "llmshop_track"},

@@ -64,6 +64,12 @@ class CatalogAdapter(AdapterBase):
             names.append(name)
         product.save(update_fields=names)
 
+    def text_for_field(self, product: models.Model, role: str, text: str, language: str) -> str:
+        """``text`` as publishing would write it into the field of ``role`` in ``language``, so a
+        template renders an unpublished text (a description experiment's) like the published
+        one. The field holds plain text here; an adapter that writes markup converts alike."""
+        return text
+
     def texts_fingerprint(self, product: models.Model, roles: list[str]) -> str:
         """A hash of the current texts of ``roles``: tells whether the merchant edited them."""
         current = {role: self.get_text(product, role) for role in sorted(roles)}

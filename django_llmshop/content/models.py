@@ -201,3 +201,64 @@ class ContentVersion(models.Model):
 
     def as_dict(self) -> dict[str, Any]:
         return {"previous": self.previous, "published": self.published}
+
+
+class DescriptionExperiment(models.Model):
+    """A ready description draft shown to a share of shoppers instead of the product's text.
+
+    Shoppers are split by a hash of :attr:`name` and their key (sticky, nothing stored); the
+    draft stays unpublished until the experiment ends, with it published or the text kept.
+    """
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("Running")
+        ENDED = "ended", _("Ended")
+
+    class Outcome(models.TextChoices):
+        NONE = "", _("None yet")
+        PUBLISHED = "published", _("Generated description published")
+        KEPT = "kept", _("Current text kept")
+
+    draft = models.ForeignKey(
+        Draft, verbose_name=_("draft"), on_delete=models.CASCADE, related_name="experiments"
+    )
+    product_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    product_id = models.CharField(_("product id"), max_length=64, db_index=True)
+    language = models.CharField(_("language"), max_length=12, default="en")
+    #: The share of shoppers who see the draft; the others see the product's current text.
+    share = models.FloatField(_("share shown the draft"), default=0.5)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.RUNNING, db_index=True
+    )
+    outcome = models.CharField(
+        _("outcome"), max_length=10, choices=Outcome.choices, default="", blank=True
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("description experiment")
+        verbose_name_plural = _("description experiments")
+        ordering = ["-started_at", "-id"]
+        constraints = [
+            # One text against another: a second running experiment would split the same views.
+            models.UniqueConstraint(
+                fields=["product_type", "product_id", "language"],
+                condition=models.Q(status="running"),
+                name="llmshop_one_running_description_experiment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Description experiment for product {self.product_id} ({self.language})"
+
+    @property
+    def name(self) -> str:
+        """What shoppers are hashed with: a new experiment draws its arms anew."""
+        return f"description-{self.pk}"

@@ -1,12 +1,12 @@
 """``{% load llmshop %}``: the tags of every installed sub-app under one name.
 
 Each sub-app owns its tags: ``{% load llmshop_chat %}`` (support), ``{% load llmshop_content %}``
-(``llmshop_review_summary``) and ``{% load llmshop_recommend %}`` (``llmshop_recommendations``,
-``llmshop_bought_together``, ``llmshop_track``). This library gathers them from the sub-apps
-found installed in the app registry, imported by name, so the core imports no sub-app. A tag of
-a sub-app that is not installed still parses and renders nothing, so a shared base template
-keeps working.
-"""
+(``llmshop_review_summary``, ``llmshop_description``) and ``{% load llmshop_recommend %}``
+(``llmshop_recommendations``, ``llmshop_bought_together``, ``llmshop_track``). This library
+gathers them from the sub-apps found installed in the app registry, imported by name, so the
+core imports no sub-app. A tag of a sub-app that is not installed still parses and renders
+nothing (``llmshop_description`` gives back the text it was given), so a shared base template
+keeps working."""
 
 from __future__ import annotations
 
@@ -19,7 +19,10 @@ from django.apps import apps
 #: Sub-app → (its tag library module, the tags it provides).
 SUB_APP_LIBRARIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "django_llmshop.support": ("templatetags.llmshop_chat", ("llmshop_chat",)),
-    "django_llmshop.content": ("templatetags.llmshop_content", ("llmshop_review_summary",)),
+    "django_llmshop.content": (
+        "templatetags.llmshop_content",
+        ("llmshop_review_summary", "llmshop_description"),
+    ),
     "django_llmshop.recommend": (
         "templatetags.llmshop_recommend",
         ("llmshop_recommendations", "llmshop_bought_together", "llmshop_track"),
@@ -32,6 +35,15 @@ def _nothing(*args: Any, **kwargs: Any) -> str:
     return ""
 
 
+def _current_text(product: Any = None, current: Any = "", *args: Any, **kwargs: Any) -> Any:
+    """Stands in for ``llmshop_description``: the product's text it was given, unchanged."""
+    return "" if current is None else current
+
+
+#: Stand-ins that must give back something other than nothing.
+STAND_INS = {"llmshop_description": _current_text}
+
+
 def build_library() -> template.Library:
     """One library with the tags and filters of every installed sub-app's library."""
     library = template.Library()
@@ -42,7 +54,7 @@ def build_library() -> template.Library:
             library.filters.update(own.filters)
         else:
             for name in tags:
-                library.simple_tag(_nothing, name=name)
+                library.simple_tag(STAND_INS.get(name, _nothing), name=name)
     return library
 
 

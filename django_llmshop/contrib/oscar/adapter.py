@@ -85,6 +85,10 @@ class OscarAdapter(StrategyPrices, ShopAdapter):
             {role: write_description(t) if role in HTML_ROLES else t for role, t in texts.items()},
         )
 
+    def text_for_field(self, product: models.Model, role: str, text: str, language: str) -> str:
+        # Shared or per language, a description is written as escaped HTML (see set_texts_in).
+        return write_description(text) if role in HTML_ROLES else text
+
     def _html_column(self, product: models.Model, role: str, language: str) -> bool:
         """Whether ``role`` in ``language`` is an HTML description column of its own
         (``TRANSLATED_FIELDS``, django-modeltranslation or django-parler)."""
