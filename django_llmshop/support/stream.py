@@ -177,21 +177,23 @@ async def async_events(relay: Relay, buffer: StreamBuffer) -> AsyncIterator[str]
     yield "retry: 2000\n\n"
     for chunk in relay.start(await buffer.aread(relay.message_id, relay.after)):
         yield chunk
+    if relay.ended:
+        return
     stream_deadline = time.monotonic() + MAX_STREAM_SECONDS
-    while not relay.ended:
-        now = time.monotonic()
-        if now >= stream_deadline:
-            return
-        if now >= relay.reply_deadline:
-            chunks: list[str] = await in_request_thread(relay)
-            release_request_thread()
-            for chunk in chunks:
+    async with buffer.subscribe(relay.message_id, relay.after) as subscription:
+        while not relay.ended:
+            now = time.monotonic()
+            if now >= stream_deadline:
+                return
+            if now >= relay.reply_deadline:
+                chunks: list[str] = await in_request_thread(relay)
+                release_request_thread()
+                for chunk in chunks:
+                    yield chunk
+                continue
+            events = await subscription.next(relay.wait_for(now, stream_deadline))
+            for chunk in relay.take(events) if events else [": keep-alive\n\n"]:
                 yield chunk
-            continue
-        wait = relay.wait_for(now, stream_deadline)
-        events = await buffer.aread(relay.message_id, relay.after, block=wait)
-        for chunk in relay.take(events) if events else [": keep-alive\n\n"]:
-            yield chunk
 
 
 def stream_message(request: HttpRequest, pk: int) -> StreamingHttpResponse:

@@ -8,10 +8,12 @@ last number it saw (the SSE ``Last-Event-ID``).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 import weakref
 from abc import ABC, abstractmethod
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +25,8 @@ TOKEN, DONE, ERROR = "token", "done", "error"
 FINAL_KINDS = (DONE, ERROR)
 # Redis keys live this long after the last write: long enough for a late reader.
 REDIS_TTL_SECONDS = 3600
+# Above any blocking read's wait (redis-py's default of 5 s would cut a 5 s XREAD BLOCK).
+SOCKET_TIMEOUT = 60.0
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,22 @@ class StreamBuffer(ABC):
     @abstractmethod
     def clear(self, message_id: int) -> None:
         """Forget a message's events (before it is generated again)."""
+
+    def subscribe(self, message_id: int, after: int) -> AbstractAsyncContextManager[Any]:
+        """An async reader of a message's events after ``after``: ``await sub.next(timeout)``
+        gives the events that came since the last call. This one reads with :meth:`aread`."""
+        return contextlib.nullcontext(_ReadingSubscription(self, message_id, after))
+
+
+class _ReadingSubscription:
+    def __init__(self, buffer: StreamBuffer, message_id: int, after: int) -> None:
+        self.buffer, self.message_id, self.after = buffer, message_id, after
+
+    async def next(self, timeout: float) -> list[StreamEvent]:
+        events = await self.buffer.aread(self.message_id, self.after, block=timeout)
+        if events:
+            self.after = events[-1].seq
+        return events
 
 
 class DatabaseStreamBuffer(StreamBuffer):
@@ -123,8 +143,11 @@ class RedisStreamBuffer(StreamBuffer):
         import redis
 
         self.url = url
-        self._client = redis.Redis.from_url(url)
+        self._client = redis.Redis.from_url(url, socket_timeout=SOCKET_TIMEOUT)
         self._async_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = (
             weakref.WeakKeyDictionary()
         )
 
@@ -168,7 +191,7 @@ class RedisStreamBuffer(StreamBuffer):
         loop = asyncio.get_running_loop()
         client = self._async_clients.get(loop)
         if client is None:
-            client = redis.asyncio.Redis.from_url(self.url)
+            client = redis.asyncio.Redis.from_url(self.url, socket_timeout=SOCKET_TIMEOUT)
             self._async_clients[loop] = client
         block_ms = int(block * 1000) or None
         reply = await client.xread({self.key(message_id): f"{after}-1"}, block=block_ms)
@@ -176,6 +199,16 @@ class RedisStreamBuffer(StreamBuffer):
 
     def clear(self, message_id: int) -> None:
         self._client.delete(self.key(message_id))
+
+    def subscribe(self, message_id: int, after: int) -> AbstractAsyncContextManager[Any]:
+        """Through the event loop's hub: one XREAD for all the loop's open streams."""
+        from django_llmshop.support.streamhub import RedisStreamHub
+
+        loop = asyncio.get_running_loop()
+        hub = self._hubs.get(loop)
+        if hub is None:
+            hub = self._hubs[loop] = RedisStreamHub(self.url, self._decode)
+        return hub.subscribe(self.key(message_id), after)
 
 
 _buffer: StreamBuffer | None = None

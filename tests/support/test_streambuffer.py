@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
 
@@ -75,3 +76,43 @@ def test_tokens_are_gathered_between_flushes(db):
     writer.finish(DONE, {})
     events = buffer.read(reply.pk, 0)
     assert [(e.kind, e.decoded()) for e in events] == [(TOKEN, "abc"), (DONE, {})]
+
+
+def test_one_hub_read_serves_every_stream_of_an_event_loop(monkeypatch, settings):
+    """Each subscription gets its own events in order; one subscribed while the hub's read is
+    blocked on the other keys is woken into it (else it would wait the hub's whole block)."""
+    from django_llmshop.support import streamhub
+    from tests.support.conftest import redis_url_or_skip
+
+    settings.LLMSHOP = {**settings.LLMSHOP, "CHAT_STREAM_REDIS_URL": redis_url_or_skip()}
+    monkeypatch.setattr(streamhub, "HUB_BLOCK_MS", 120_000)
+    buffer = get_stream_buffer()
+    ids = [9_100_000 + i for i in range(20)]
+    for message_id in ids:
+        buffer.clear(message_id)
+
+    async def scenario() -> dict[int, list[str]]:
+        got: dict[int, list[str]] = {}
+        async with contextlib.AsyncExitStack() as stack:
+            subs = {i: await stack.enter_async_context(buffer.subscribe(i, 0)) for i in ids[:-1]}
+            await asyncio.sleep(0.2)  # the hub is now blocked on the first keys
+            late = ids[-1]
+            subs[late] = await stack.enter_async_context(buffer.subscribe(late, 0))
+            await asyncio.to_thread(buffer.append, late, 1, "token", f'"{late}-1"')
+            got[late] = [e.decoded() for e in await subs[late].next(60)]
+            assert got[late], "the late subscription was not woken into the hub's read"
+            await asyncio.to_thread(buffer.append, late, 2, "token", f'"{late}-2"')
+            for seq in (1, 2):
+                for i in ids[:-1]:
+                    await asyncio.to_thread(buffer.append, i, seq, "token", f'"{i}-{seq}"')
+            for i, sub in subs.items():
+                while len(got.setdefault(i, [])) < 2:
+                    events = await sub.next(60)
+                    assert events, f"subscription {i} got nothing"
+                    got[i] += [e.decoded() for e in events]
+        return got
+
+    got = asyncio.run(scenario())
+    assert got == {i: [f"{i}-1", f"{i}-2"] for i in ids}
+    for message_id in ids:
+        buffer.clear(message_id)
