@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from django_llmshop.adminquery import RefuseUnstorableQuery
+from django_llmshop.content import experiment_admin as experiment_admin
 from django_llmshop.content import services, version_views, views
 from django_llmshop.content.forms import BulkApproveForm
 from django_llmshop.content.models import ContentVersion, Draft, GenerationJob

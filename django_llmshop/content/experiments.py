@@ -117,9 +117,11 @@ def running_for(product: models.Model, language: str) -> DescriptionExperiment |
     )
 
 
-def arm_for(experiment: DescriptionExperiment, shopper: Shopper) -> str:
-    """The shopper's arm: the same on every request and process while the experiment runs."""
-    return experiments.assign(experiment.name, shopper.key, 1.0 - experiment.share)
+def arm_for(experiment: DescriptionExperiment, shopper: Shopper | str) -> str:
+    """The arm of a shopper (or of a shopper's ``key``): the same on every request and process
+    while the experiment runs."""
+    key = shopper if isinstance(shopper, str) else shopper.key
+    return experiments.assign(experiment.name, key, 1.0 - experiment.share)
 
 
 def description_for(who: Any, product: models.Model, language: str, current: str) -> Shown:
