@@ -99,7 +99,7 @@ def naive_import(n_orders: int) -> int:
     for order in Order.objects.order_by("pk")[:n_orders]:
         for item in order.items.all():
             key = order_source(order.pk, item.product_id)
-            if ShopperEvent.objects.filter(source=key).exists():
+            if ShopperEvent.objects.filter(source=key).exclude(source="").exists():
                 continue
             ShopperEvent.objects.create(
                 user_id=order.user_id, product_id=str(item.product_id), type="purchase",

@@ -82,7 +82,10 @@ def write_events(events: list[ShopperEvent]) -> int:
     stored: set[str] = set()
     for start in range(0, len(sources), LOOKUP_CHUNK):
         chunk = sources[start : start + LOOKUP_CHUNK]
-        rows = ShopperEvent.objects.filter(source__in=chunk).values_list("source", flat=True)
+        # "source <> ''" spelled out: the unique index is partial (on that condition), and
+        # neither SQLite nor PostgreSQL (for long IN lists) uses it for "source IN (...)" alone.
+        found = ShopperEvent.objects.filter(source__in=chunk).exclude(source="")
+        rows = found.values_list("source", flat=True)
         stored.update(rows)
     fresh = {e.source: e for e in events if e.source not in stored}
     if fresh:

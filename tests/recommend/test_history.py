@@ -238,3 +238,24 @@ def test_an_adapter_that_names_a_missing_field_is_a_clear_error(orders, settings
         run()
     assert get_adapter().best_selling() == []  # serving without a model still works
     assert ShopperEvent.objects.count() == 0
+
+
+def test_the_stored_key_lookup_reads_the_source_index(db):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from django_llmshop.recommend.history import write_events
+
+    with CaptureQueriesContext(connection) as queries:
+        write_events([ShopperEvent(session_key="s", product_id="1", type="view", source="k")])
+    lookup = next(q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT"))
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {lookup}")
+            plan = " ".join(str(row) for row in cursor.fetchall())
+        else:
+            cursor.execute("SET enable_seqscan = off")  # a tiny table: ask which index it can use
+            cursor.execute(f"EXPLAIN {lookup}")
+            plan = " ".join(row[0] for row in cursor.fetchall())
+            cursor.execute("RESET enable_seqscan")
+    assert "llmshop_rec_event_source_once" in plan
