@@ -44,6 +44,14 @@ def use_endpoint(settings: Any, **keys: Any) -> None:
     }
 
 
+def varied_products() -> list[Any]:
+    """Two plain products and those whose facts hold lists and yes/no values."""
+    products = list(Product.objects.order_by("pk"))
+    varied = [p for p in products if any(isinstance(v, list | bool) for v in p.attributes.values())]
+    assert len(varied) >= 4  # the demo shop has them: the test covers them
+    return products[:2] + varied[:6]
+
+
 def run_job(kind: str, products: list[Any], options: dict[str, Any], capture: Any) -> Any:
     with capture(execute=True):
         job = start_job(kind, [p.pk for p in products], options, None)
@@ -72,7 +80,7 @@ def test_generated_drafts_pass_the_quality_gate(
     json_schema: bool,
 ) -> None:
     use_endpoint(settings, SUPPORTS_JSON_SCHEMA=json_schema)
-    products = list(Product.objects.order_by("pk")[:4])
+    products = varied_products()
     job = run_job(kind, products, options, django_capture_on_commit_callbacks)
     drafts = list(Draft.objects.filter(job=job))
     assert drafts, "the job made no drafts"

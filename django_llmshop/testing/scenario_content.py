@@ -8,6 +8,7 @@ from the record, and every length limit of the schema is kept.
 
 from __future__ import annotations
 
+import ast
 import re
 from typing import Any
 
@@ -46,6 +47,18 @@ def record(prompt: str) -> dict[str, str]:
     return fields
 
 
+def plain(value: str) -> str:
+    """A record value as prose: a list the prompt shows as ``['a', 'b']`` becomes "a, b"."""
+    if value.startswith("[") and value.endswith("]"):
+        try:
+            items = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            return value.strip("[]")
+        if isinstance(items, list):
+            return ", ".join(str(item) for item in items)
+    return value
+
+
 def clip(text: str, limit: int | None) -> str:
     """``text`` cut at a word boundary to ``limit`` characters (no half words)."""
     if not limit or len(text) <= limit:
@@ -63,9 +76,16 @@ class ContentWriter:
         self.facts = record(prompt)
         self.name = self.facts["Name"]
         self.category = self.facts.get("Category", "")
-        self.attributes = [
-            (key, value) for key, value in self.facts.items() if key not in NOT_ATTRIBUTES
-        ]
+        self.attributes: list[tuple[str, str]] = []
+        self.features: list[str] = []  # attributes that are true: "alcohol free"
+        for key, value in self.facts.items():
+            if key in NOT_ATTRIBUTES:
+                continue
+            words = key.replace("_", " ").strip()
+            if value in ("True", "False"):
+                self.features += [words] if value == "True" else []
+            else:
+                self.attributes.append((words, plain(value)))
         self.zh = chinese(system)
 
     def title(self) -> str:
@@ -84,7 +104,8 @@ class ContentWriter:
         if self.category:
             parts[0] += f" from our {self.category.lower()} range"
         parts[0] += "."
-        parts += [f"Its {key.lower()} is {value}." for key, value in self.attributes[:4]]
+        parts += [f"{key.capitalize()}: {value}." for key, value in self.attributes[:4]]
+        parts += [f"It is {feature}." for feature in self.features[:2]]
         parts.append("Made to be used every day and enjoyed for a long time.")
         return " ".join(parts)
 
