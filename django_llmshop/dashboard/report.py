@@ -191,4 +191,10 @@ def build(first: date, last: date) -> dict[str, Any]:
         report["content"] = content_section(start, end)
     if apps.is_installed("django_llmshop.recommend"):
         report["recommend"] = recommend_section(start, end)
+    if apps.is_installed("django_llmshop.content") and apps.is_installed(
+        "django_llmshop.recommend"
+    ):
+        from django_llmshop.dashboard import content_experiments
+
+        report["description_experiments"] = content_experiments.section(start, end)
     return report

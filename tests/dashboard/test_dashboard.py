@@ -149,7 +149,9 @@ def test_the_whole_report_renders_every_chart_with_data(client, viewer, week):
     response = client.get(URL)
     html = response.content.decode()
     sections = report.build(*default_range())
-    assert set(sections) == {"spend", "endpoints", "chat", "content", "recommend"}
+    assert set(sections) == {
+        "spend", "endpoints", "chat", "content", "recommend", "description_experiments",
+    }  # fmt: skip
     for name in [
         "spend-support",
         "spend-content",
