@@ -16,7 +16,6 @@ from django.utils import timezone
 
 from django_llmshop.support.models import Conversation, Handoff, Message
 from django_llmshop.support.signals import handoff_requested
-from django_llmshop.support.tasks import enqueue_handoff_notifications
 
 
 def open_handoff(conversation: Conversation) -> Handoff | None:
@@ -30,8 +29,8 @@ def open_handoff(conversation: Conversation) -> Handoff | None:
 def request_handoff(conversation: Conversation, reason: str) -> Handoff:
     """Open a handoff (or return the open one) and mark the conversation as handed off.
 
-    A new handoff sends ``handoff_requested`` and queues the staff email and the webhook,
-    all once the transaction commits.
+    A new handoff sends ``handoff_requested`` once the transaction commits; the support app's
+    own receiver of it queues the staff email and the webhook.
     """
     with transaction.atomic():
         # Locks the conversation row (where the database can), so two requests at once open
@@ -41,7 +40,6 @@ def request_handoff(conversation: Conversation, reason: str) -> Handoff:
         created = handoff is None
         if handoff is None:
             handoff = Handoff.objects.create(conversation=conversation, reason=reason[:2000])
-            enqueue_handoff_notifications(handoff.pk)
         Conversation.objects.filter(pk=conversation.pk).update(
             status=Conversation.Status.HANDED_OFF
         )

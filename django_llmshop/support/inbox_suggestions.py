@@ -21,7 +21,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from django_llmshop.support import suggestions
+from django_llmshop.support import suggestions, tasks
 from django_llmshop.support.models import Conversation, ReplySuggestion
 
 if TYPE_CHECKING:
@@ -78,7 +78,7 @@ class SuggestionAdminMixin(_ModelAdmin):
             age = (timezone.now() - recent.created_at).total_seconds()
             if age < REUSE_SECONDS:
                 return self._fragment(request, conversation, recent)
-        suggestion = suggestions.request_suggestion(conversation, request.user)
+        suggestion = tasks.request_suggestion(conversation, request.user)
         suggestion.refresh_from_db()  # a task run at once (eager) has finished it already
         return self._fragment(request, conversation, suggestion)
 

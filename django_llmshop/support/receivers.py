@@ -1,4 +1,5 @@
-"""Signal receivers: chats follow the shopper at login, knowledge is re-indexed when it changes."""
+"""Signal receivers: chats follow the shopper at login, knowledge is re-indexed when it changes,
+staff are notified of a handoff."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django_llmshop import shoppers
 from django_llmshop.conf import llmshop_settings
 from django_llmshop.support.models import KnowledgeDocument
 from django_llmshop.support.services import hand_over_conversations
+from django_llmshop.support.signals import handoff_requested
 
 
 def _document_saved(sender: Any, instance: KnowledgeDocument, raw: bool = False, **kw: Any) -> None:
@@ -18,6 +20,12 @@ def _document_saved(sender: Any, instance: KnowledgeDocument, raw: bool = False,
 
     if not raw:
         enqueue_index(instance.pk)
+
+
+def _handoff_requested(sender: Any, handoff: Any, **kwargs: Any) -> None:
+    from django_llmshop.support.tasks import enqueue_handoff_notifications
+
+    enqueue_handoff_notifications(handoff.pk)
 
 
 def _page_changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) -> None:
@@ -30,6 +38,7 @@ def _page_changed(sender: Any, instance: Any, raw: bool = False, **kwargs: Any) 
 def connect() -> None:
     shoppers.on_carry_over(hand_over_conversations)
     post_save.connect(_document_saved, sender=KnowledgeDocument, dispatch_uid="llmshop_kb_index")
+    handoff_requested.connect(_handoff_requested, dispatch_uid="llmshop_handoff_notify")
     label = llmshop_settings.PAGE_MODEL
     if label:
         try:

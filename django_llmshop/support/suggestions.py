@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -29,7 +28,6 @@ from django_llmshop.support.models import (
     ReplySuggestion,
 )
 from django_llmshop.support.sources import SourceList
-from django_llmshop.support.tasks import enqueue_suggestion
 from django_llmshop.text import clean_text
 
 logger = logging.getLogger("django_llmshop.support")
@@ -42,17 +40,6 @@ ROLE_NAMES: dict[str, str] = {
     Message.Role.ASSISTANT: "Assistant",
     Message.Role.STAFF: "Support team",
 }
-
-
-def request_suggestion(conversation: Conversation, user: Any) -> ReplySuggestion:
-    """Save a pending draft for ``conversation`` and queue the task that writes it."""
-    requested_by = user if getattr(user, "pk", None) is not None else None
-    with transaction.atomic():
-        suggestion = ReplySuggestion.objects.create(
-            conversation=conversation, requested_by=requested_by
-        )
-        enqueue_suggestion(suggestion.pk)
-    return suggestion
 
 
 def _cited_text(citation: dict[str, Any]) -> str:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from celery import shared_task
+from django.db import transaction
 
 from django_llmshop.conf import llmshop_settings
 from django_llmshop.queueing import enqueue_on_commit
+from django_llmshop.support.models import Conversation, ReplySuggestion
 from django_llmshop.taskretry import retry_on_transient_db_errors
 
 GENERATE_REPLY = "llmshop.support.generate_reply"
@@ -117,3 +119,14 @@ def enqueue_reply(message_id: int) -> None:
 def enqueue_index(document_id: int) -> None:
     """Send the re-index task once the current transaction commits."""
     enqueue_on_commit(index_document_task, document_id)
+
+
+def request_suggestion(conversation: Conversation, user: Any) -> ReplySuggestion:
+    """Save a pending draft for ``conversation`` and queue the task that writes it."""
+    requested_by = user if getattr(user, "pk", None) is not None else None
+    with transaction.atomic():
+        suggestion = ReplySuggestion.objects.create(
+            conversation=conversation, requested_by=requested_by
+        )
+        enqueue_suggestion(suggestion.pk)
+    return suggestion
