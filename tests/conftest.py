@@ -48,6 +48,17 @@ def missing_redis() -> None:
     missing_service("REDIS_URL is not set")
 
 
+@pytest.fixture(autouse=True)
+def _language_of_the_settings_after_each_test():
+    """A request through LocaleMiddleware leaves its language active in the thread (as a server
+    thread's next request activates its own): put the settings' language back after each test,
+    so a Chinese request does not answer a later test in Chinese."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def require_service():
     return missing_service
