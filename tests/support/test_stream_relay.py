@@ -203,6 +203,12 @@ def test_a_quiet_stream_sends_heartbeats_until_the_reply_expires(
 def test_a_failed_reply_ends_its_open_stream_with_an_error(
     shop, transactional_db, stream_backend, llm_settings, client
 ):
+    from django.db import connection
+
+    if stream_backend == "database" and connection.is_in_memory_db():
+        # The reader's and the writer's threads share one in-memory database, whose shared
+        # cache answers "table is locked" at once instead of waiting as a file database does.
+        pytest.skip("the database stream buffer read while written needs a file database")
     llm_settings.add(Reply.error(500))
     cookie = login_cookie(client, shop.alice)
     reply = new_reply(Conversation.objects.create(user=shop.alice), "Tell me a story")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.test import Client
 
+from django_llmshop.shoppers import SESSION_KEY
 from django_llmshop.support.models import Conversation, Message
 from django_llmshop.testing import Reply
 from tests.support.conftest import API
@@ -16,6 +17,26 @@ def test_the_widget_is_on_every_page_and_accessible(shop, client):
     assert "django_llmshop/support/chat.js" in html
     assert 'aria-controls="llmshop-chat-panel"' in html
     assert '<label class="llmshop-chat__label" for="llmshop-chat-input">' in html
+
+
+def test_the_page_with_the_widget_gives_a_new_visitor_their_session_at_once(
+    shop, llm_settings, django_capture_on_commit_callbacks
+):
+    # The page's response sets the session, so the requests the page makes next share it: when
+    # each of them started a session of its own, the chat's conversation could end up under a
+    # token the browser no longer sent.
+    llm_settings.add(Reply.text("Hello"))
+    client = Client()
+    page = client.get("/")
+    assert "sessionid" in page.cookies
+    token = client.session[SESSION_KEY]
+    assert token
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/llmshop/api/chat/widget/send/", {"content": "hi"}, headers={"HX-Request": "true"}
+        )
+    assert Conversation.objects.get().session_key == token
+    assert client.session[SESSION_KEY] == token
 
 
 def test_sending_from_the_widget_and_restoring_on_reload(
