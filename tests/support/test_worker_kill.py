@@ -6,6 +6,7 @@ timeout; the closed connection)."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import time
@@ -33,6 +34,8 @@ from tests.worker import (
 pytestmark = pytest.mark.slow
 
 REPLIES = 50
+#: Replies the first worker finishes before the rest stall mid-stream until it is killed.
+FINISHED_BEFORE_KILL = 6
 #: No number in it, so the reply's fact check has nothing to correct: the stored text is this.
 ANSWER = (
     "Yes, the bottle is safe in the dishwasher, on the top rack. Hand washing keeps the "
@@ -86,8 +89,18 @@ def test_kill_9_mid_replies_then_restart_finishes_each_reply_once(
     broker = real_broker(broker_kind)
     if database_url() is None:
         missing_service("a worker needs a file or server database")
-    # Every reply streams for a second or so: four threads are mid-reply at any moment.
+    # Every reply streams for a second or so. After the first FINISHED_BEFORE_KILL, each stalls
+    # mid-stream until the kill: the worker's threads are then certainly mid-reply when it dies
+    # (a reply that happened to end between the check and the kill left none interrupted).
     llm_server.default = Reply.text(ANSWER, token_delay=0.04)
+    served = itertools.count()
+
+    def stall_after_the_first_replies(request: object) -> Reply | None:
+        if next(served) < FINISHED_BEFORE_KILL:
+            return None
+        return Reply.stall_mid_stream(after_chunks=2, seconds=120, text=ANSWER)
+
+    llm_server.responder = stall_after_the_first_replies
 
     with own_queues(broker, "llmshop-chat") as (queue,):
         settings.LLMSHOP = {
@@ -137,6 +150,7 @@ def test_kill_9_mid_replies_then_restart_finishes_each_reply_once(
             wait_for(mid_way)
             os.killpg(first.pid, signal.SIGKILL)
             first.wait()
+        llm_server.responder = None  # the restarted worker's calls answer in full
         at_kill = status_counts()
         interrupted = set(
             Message.objects.filter(status=Message.Status.STREAMING).values_list("pk", flat=True)
