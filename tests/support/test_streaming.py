@@ -18,6 +18,7 @@ from django_llmshop.support.models import Conversation, Message
 from django_llmshop.support.replies import generate_reply
 from django_llmshop.testing import Reply
 from tests.support.conftest import API, new_reply, parse_sse
+from tests.support.test_stream_relay import asgi_scope
 
 WORDS = " ".join(f"word{i}" for i in range(25))
 
@@ -63,20 +64,7 @@ def test_wsgi_stream_sends_tokens_as_they_are_generated(
 
 async def asgi_get(path: str, cookie: str) -> list[tuple[float, dict[str, Any]]]:
     """Call Django's ASGI handler in process; returns (arrival time, message) as sent."""
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "GET",
-        "scheme": "http",
-        "path": path,
-        "raw_path": path.encode(),
-        "query_string": b"",
-        "root_path": "",
-        "headers": [(b"host", b"testserver"), (b"cookie", cookie.encode())],
-        "client": ("127.0.0.1", 40000),
-        "server": ("testserver", 80),
-    }
+    scope = asgi_scope(path, cookie)
     sent: list[tuple[float, dict[str, Any]]] = []
     requested = False
 
