@@ -21,11 +21,12 @@ from django_llmshop.support import catalog, prompts, retrieval
 from django_llmshop.support.handoffs import request_handoff
 from django_llmshop.support.intents import Intent, asks_for_person, classify, has_policy_words
 from django_llmshop.support.orders import order_answer
-from django_llmshop.support.passages import best_passages, policy_answer
+from django_llmshop.support.passages import policy_answer
 from django_llmshop.support.products import asks_about, product_answer
+from django_llmshop.support.ranking import find_passages
 from django_llmshop.support.retrieval.text import terms
 from django_llmshop.support.tools import ChatContext
-from django_llmshop.support.wording import question_terms, search_text
+from django_llmshop.support.wording import question_terms
 
 SMALL_TALK_TEMPLATE = "django_llmshop/support/prompts/small_talk.txt"
 
@@ -50,7 +51,7 @@ def coverage(question: str, hit: retrieval.Hit) -> float:
 
 def plan(question: str) -> Plan:
     """Decide what ``question`` asks for and gather the candidates to answer it from."""
-    passages = best_passages(question, retrieval.search(search_text(question), limit=12))
+    passages = find_passages(question)
     hits = catalog.search(question, limit=3)
     named = [hit for hit in hits if hit.named]
     decided = classify(

@@ -13,6 +13,7 @@ import re
 from django.utils.translation import gettext as _
 
 from django_llmshop.support import retrieval
+from django_llmshop.support.ranking import DURATION_RE, TIME_QUESTION_RE, own_heading
 from django_llmshop.support.retrieval.text import terms
 from django_llmshop.support.tools import ChatContext, add_passages
 from django_llmshop.support.wording import question_terms
@@ -22,43 +23,8 @@ MAX_SENTENCES = 3
 PASSAGES_QUOTED = 5
 _SENTENCE_RE = re.compile(r"(?<=[^\d\s][.!?])\s+(?=[A-Z*\"(\[])|(?<=[。！？])")
 _BLOCK_START_RE = re.compile(r"[-*+|#>]|\d+[.)]\s")
-_TIME_QUESTION_RE = re.compile(
-    r"\bhow\s+(?:long|soon|fast|quickly|many\s+(?:days|weeks|hours))\b|\bwhen\b|\bafter\s+\d|"
-    r"\b(?:\d+|one|two|three|four|five|six|a\s+few|a\s+couple\s+of)\s*(?:days?|weeks?|months?)\b|"
-    r"多久|几天|多少天|多长",
-    re.IGNORECASE,
-)
 _AMOUNT_QUESTION_RE = re.compile(r"\bhow\s+much\b|\bcost|\bprice|\bfee\b|多少钱|费用|运费", re.I)
-_DURATION_RE = re.compile(
-    r"\d[\d,.–-]*\s*(?:working\s+)?(?:days?|weeks?|months?|hours?|years?)\b", re.IGNORECASE
-)
 _AMOUNT_RE = re.compile(r"[$€£¥]\s?\d|\d\s?(?:USD|EUR)")
-
-
-def own_heading(hit: retrieval.Hit) -> str:
-    """The passage's own heading, without the page and sections above it ("Returns policy ›
-    Damaged or wrong items" -> "Damaged or wrong items"): the words of the page's title are in
-    every passage of the page and say nothing about which one answers."""
-    return (hit.heading or hit.title).rsplit(" › ", 1)[-1]
-
-
-def best_passages(question: str, hits: list[retrieval.Hit]) -> list[retrieval.Hit]:
-    """The hits re-ranked for quoting: a passage whose heading is what the question asks about
-    ("return policy" -> "Returns policy") goes before one that only mentions its words, and for
-    a question about time, one that states a duration before one that does not."""
-    wanted = question_terms(question)
-    # "How long ...?", "after 3 weeks": a passage that states a duration can answer it.
-    time = bool(_TIME_QUESTION_RE.search(question))
-
-    def score(hit: retrieval.Hit) -> float:
-        bonus = 0.15 if time and _DURATION_RE.search(hit.text) else 0.0
-        heading = set(terms(own_heading(hit)))
-        if not wanted or not heading:
-            return hit.score + bonus
-        shared = len(wanted & heading)
-        return hit.score + bonus + 0.25 * shared / len(wanted) + 0.25 * shared / len(heading)
-
-    return sorted(hits, key=lambda hit: -score(hit))
 
 
 def _cells(line: str) -> list[str]:
@@ -107,7 +73,7 @@ def sentences(text: str) -> list[str]:
 
 def _score(sentence: str, wanted: set[str], time: bool, amount: bool) -> float:
     score = float(len(wanted & set(terms(sentence))))
-    if time and _DURATION_RE.search(sentence):
+    if time and DURATION_RE.search(sentence):
         score += 0.75
     if amount and _AMOUNT_RE.search(sentence):
         score += 0.75
@@ -123,7 +89,7 @@ def condense(question: str, hits: list[retrieval.Hit]) -> list[tuple[int, str]]:
     heading = set(terms(own_heading(first)))
     if wanted and len(wanted & heading) / len(wanted) >= 2 / 3 and len(first.text) <= QUOTE_CHARS:
         return [(0, " ".join(_lines(first.text)))]
-    time = bool(_TIME_QUESTION_RE.search(question))
+    time = bool(TIME_QUESTION_RE.search(question))
     amount = bool(_AMOUNT_QUESTION_RE.search(question))
     scored = [
         (-_score(sentence, wanted, time, amount), index, position, sentence)

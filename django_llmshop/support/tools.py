@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django_llmshop.adapters import get_adapter
+from django_llmshop.conf import llmshop_settings
 from django_llmshop.llm import ToolCall
 from django_llmshop.support import retrieval
 from django_llmshop.support.handoffs import request_handoff
 from django_llmshop.support.models import Conversation
+from django_llmshop.support.ranking import find_passages
 from django_llmshop.support.sources import SourceList
 from django_llmshop.support.tool_arguments import (
     ToolArgumentError,
@@ -166,7 +168,8 @@ def add_passages(ctx: ChatContext, hits: list[retrieval.Hit]) -> list[dict[str, 
 
 
 def read_policy(ctx: ChatContext, topic: str = "", **_: Any) -> dict[str, Any]:
-    return {"passages": add_passages(ctx, retrieval.search(str(topic)))}
+    hits = find_passages(str(topic), limit=int(llmshop_settings.CHAT_RETRIEVAL_TOP_K))
+    return {"passages": add_passages(ctx, hits)}
 
 
 def handoff_to_human(ctx: ChatContext, reason: str = "", **_: Any) -> dict[str, Any]:
