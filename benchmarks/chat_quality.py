@@ -174,7 +174,10 @@ def main() -> None:
         if args.fake:
             from django_llmshop.testing import FakeLLMServer
 
+            from benchmarks.chat_quality_capable import respond
+
             server = stack.enter_context(FakeLLMServer())
+            server.responder = respond
             base_url, capable = server.base_url, True
         elif args.base_url:
             base_url = args.base_url
