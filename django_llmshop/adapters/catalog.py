@@ -120,15 +120,19 @@ class CatalogAdapter(AdapterBase):
 
     def find_product(self, reference: Any) -> models.Model | None:
         """A product by primary key or SKU, or None."""
-        manager = self.product_model()._default_manager
         ref = str(reference).strip()
         if ref.isdigit():
-            found = manager.filter(pk=int(ref)).first()
+            found = self.product_model()._default_manager.filter(pk=int(ref)).first()
             if found is not None:
                 return found
-        if "sku" in {f.name for f in self.product_model()._meta.get_fields()}:
-            return manager.filter(sku__iexact=ref).first()
-        return None
+        return self._product_by_code(ref)
+
+    def _product_by_code(self, code: str) -> models.Model | None:
+        """The product whose SKU is ``code`` in any case, or None (and None without a SKU)."""
+        model = self.product_model()
+        if "sku" not in {f.name for f in model._meta.get_fields()}:
+            return None
+        return model._default_manager.filter(sku__iexact=code).first()
 
     def catalog_prices(self) -> set[Decimal]:
         """Every price in the catalog: a price in a chat reply must be one of these or quoted."""

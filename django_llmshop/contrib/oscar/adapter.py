@@ -112,36 +112,25 @@ class OscarAdapter(StrategyPrices, ShopAdapter):
     def product_search_fields(self) -> list[str]:
         return ["title", "description", "upc"]
 
-    def find_product(self, reference: Any) -> models.Model | None:
-        """A product by primary key or UPC."""
-        manager = self.product_model()._default_manager
-        ref = str(reference).strip()
-        if ref.isdigit():
-            found = manager.filter(pk=int(ref)).first()
-            if found is not None:
-                return found
-        return manager.filter(upc__iexact=ref).first() if ref else None
+    def _product_by_code(self, code: str) -> models.Model | None:
+        """:meth:`find_product` reads a reference that is not a primary key as a UPC."""
+        if not code:
+            return None
+        return self.product_model()._default_manager.filter(upc__iexact=code).first()
 
     # --- reviews: approved ones only ---
 
-    def product_reviews(
-        self, product: models.Model, limit: int | None = None
-    ) -> list[ProductReview]:
+    def _reviews_of(self, model: type[models.Model], product: models.Model) -> models.QuerySet[Any]:
         """Approved reviews only: spam and reviews awaiting moderation are never summarised."""
-        model = self.review_model()
-        if model is None:
-            return []
-        queryset = model._default_manager.filter(
+        return model._default_manager.filter(
             product=product,
             status=model.APPROVED,  # type: ignore[attr-defined]
         ).order_by("-date_created", "-pk")
-        if limit is not None:
-            queryset = queryset[:limit]
-        reviews: Iterable[Any] = queryset
-        return [
-            ProductReview(rating=int(r.score), title=str(r.title or ""), body=str(r.body or ""))
-            for r in reviews
-        ]
+
+    def _review_record(self, review: Any) -> ProductReview:
+        return ProductReview(
+            rating=int(review.score), title=str(review.title or ""), body=str(review.body or "")
+        )
 
     # --- orders: the shopper's own ---
 
