@@ -14,10 +14,11 @@ class LLMShopConfig(AppConfig):
         from celery.schedules import crontab
 
         # Importing checks and conf registers the checks and the settings' signal handlers.
-        from django_llmshop import checks, conf, schedule  # noqa: F401
-        from django_llmshop.sweeper import connect_worker_ready
+        from django_llmshop import checks, conf, schedule, sweeper  # noqa: F401
+        from django_llmshop.budgetstore import expire_holds
 
-        connect_worker_ready()
+        sweeper.connect_worker_ready()
+        sweeper.register("budget_holds", expire_holds)
         schedule.register(self.name, "llmshop-sweep", "llmshop.sweep", 60)
         daily = crontab(hour=3, minute=30)
         schedule.register(self.name, "llmshop-purge-call-log", "llmshop.purge_call_log", daily)

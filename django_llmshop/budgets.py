@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import math
 import threading
+import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,12 +31,12 @@ from django_llmshop.budgetlimits import (
     to_micros,
 )
 from django_llmshop.budgetlimits import daily_limit as daily_limit
+from django_llmshop.budgetredis import RedisCounters
 from django_llmshop.budgetstore import (
     Counter,
     CounterStore,
     CountersUnavailable,
     DatabaseCounters,
-    RedisCounters,
     Refused,
 )
 from django_llmshop.calllog import write_call_record
@@ -62,6 +63,7 @@ class Hold:
     counters: tuple[Counter, ...]
     micros: int
     store: CounterStore
+    token: str
     settled: bool = False
 
 
@@ -119,17 +121,17 @@ def reserve(purpose: str, endpoint: str, micros: int) -> Hold | None:
         return None
     today = timezone.localdate()
     counters = tuple(limit.counter(today) for limit in limits)
-    store = _store()
+    store, token = _store(), uuid.uuid4().hex
     try:
         try:
-            store.reserve(counters, micros, _seed)
+            store.reserve(counters, micros, _seed, token)
         except CountersUnavailable as exc:
             _unavailable(exc)
             store = _database
-            store.reserve(counters, micros, _seed)
+            store.reserve(counters, micros, _seed, token)
     except Refused as refused:
         raise _refusal(limits[refused.index]) from None
-    return Hold(limits, counters, micros, store)
+    return Hold(limits, counters, micros, store, token)
 
 
 def settle(hold: Hold | None, purpose: str, endpoint: str, cost: Decimal) -> None:
@@ -138,16 +140,18 @@ def settle(hold: Hold | None, purpose: str, endpoint: str, cost: Decimal) -> Non
         limits = tuple(limits_for(purpose, endpoint))
         today = timezone.localdate()
         counters, held, store = tuple(lim.counter(today) for lim in limits), 0, _store()
+        token = ""
     elif hold.settled:
         return
     else:
         hold.settled = True
         limits, counters, held, store = hold.limits, hold.counters, hold.micros, hold.store
+        token = hold.token
     micros = to_micros(cost)
     if not counters or (micros == 0 and held == 0):
         return
     try:
-        totals = store.settle(counters, held, micros)
+        totals = store.settle(counters, held, micros, token)
     except CountersUnavailable as exc:  # the hold stays counted until the period ends
         _unavailable(exc)
         return

@@ -1,4 +1,5 @@
-"""The budgets' shared counters: in Redis when ``LIMITER_REDIS_URL`` is set, else in the database.
+"""The budgets' shared counters: in Redis when ``LIMITER_REDIS_URL`` is set
+(:mod:`django_llmshop.budgetredis`), else in the database (here).
 
 One counter per budget scope and period holds what settled calls spent and what is held for calls
 in flight, in millionths of the price unit. :meth:`reserve` checks every counter a call falls
@@ -6,24 +7,32 @@ under and holds its estimate in all of them in one atomic step (a Lua script in 
 transaction of conditional ``UPDATE`` statements in the database), so workers on any number of
 machines see each other's calls in flight. :meth:`settle` swaps the hold for the call's real cost.
 A counter missing for its period is created from the call log's sum (its ``seed``).
+
+Each hold is also kept on its own, named by the call's token, with a deadline
+(:data:`HOLD_SECONDS`): a hold whose worker was killed before settling expires, and its amount
+goes back to the counter (in Redis when the counter is next reserved, in the database by the
+sweeper). Settling deletes the hold first, so an amount is given back once, by one or the other.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from django.db import IntegrityError, transaction
 from django.db.models import BigIntegerField, F, Q, Value
 from django.db.models.functions import Greatest
+from django.utils import timezone
 
-from django_llmshop.models import BudgetCounter
+from django_llmshop.models import BudgetCounter, BudgetHold
 
 #: Seconds a Redis counter outlives the start of its period (a little more than the period).
 TTL_SECONDS = {"day": 3 * 86400, "month": 35 * 86400}
+#: Seconds a call's hold lasts unless settled: longer than any call with its retries, so only a
+#: call whose worker died loses its hold.
+HOLD_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -57,9 +66,11 @@ class CountersUnavailable(Exception):
 
 
 class CounterStore(Protocol):
-    def reserve(self, counters: Sequence[Counter], amount: int, seed: Seed) -> None: ...
+    def reserve(self, counters: Sequence[Counter], amount: int, seed: Seed, token: str) -> None: ...
 
-    def settle(self, counters: Sequence[Counter], held: int, cost: int) -> list[int | None]: ...
+    def settle(
+        self, counters: Sequence[Counter], held: int, cost: int, token: str
+    ) -> list[int | None]: ...
 
     def read(self, counters: Sequence[Counter], seed: Seed) -> list[int]: ...
 
@@ -93,9 +104,10 @@ class DatabaseCounters:
             except IntegrityError:  # another process created it first: use theirs
                 pass
 
-    def reserve(self, counters: Sequence[Counter], amount: int, seed: Seed) -> None:
+    def reserve(self, counters: Sequence[Counter], amount: int, seed: Seed, token: str) -> None:
         self._ensure(counters, seed)
         order = sorted(range(len(counters)), key=lambda i: _order(counters[i]))
+        expires = timezone.now() + timedelta(seconds=HOLD_SECONDS)
         with transaction.atomic():  # all holds or none; rows locked in one order: no deadlock
             for index in order:
                 counter = counters[index]
@@ -107,19 +119,44 @@ class DatabaseCounters:
                 )
                 if not taken:
                     raise Refused(index)
+            if amount:
+                ids = self._ids(counters)
+                BudgetHold.objects.bulk_create(
+                    BudgetHold(counter_id=pk, token=token, micros=amount, expires=expires)
+                    for pk in ids
+                )
 
-    def settle(self, counters: Sequence[Counter], held: int, cost: int) -> list[int | None]:
+    def settle(
+        self, counters: Sequence[Counter], held: int, cost: int, token: str
+    ) -> list[int | None]:
         spent: list[int | None] = [None] * len(counters)
         with transaction.atomic():  # the rows stay locked until the new totals are read
             for index in sorted(range(len(counters)), key=lambda i: _order(counters[i])):
                 rows = self._rows(counters[index])
+                # Give the hold back only if it is still there: the sweeper may have expired it.
+                kept = held if held and self._drop_hold(counters[index], token) else 0
                 changed = rows.update(
-                    held_micros=Greatest(F("held_micros") - held, Value(0)),
+                    held_micros=Greatest(F("held_micros") - kept, Value(0)),
                     spent_micros=F("spent_micros") + cost,
                 )
                 if changed:
                     spent[index] = rows.values_list("spent_micros", flat=True).first()
         return spent
+
+    def _ids(self, counters: Sequence[Counter]) -> list[int]:
+        wanted = Q(pk__in=[])
+        for counter in counters:
+            wanted |= Q(scope=counter.scope, period=counter.period, starts=counter.starts)
+        return list(BudgetCounter.objects.filter(wanted).values_list("pk", flat=True))
+
+    def _drop_hold(self, counter: Counter, token: str) -> bool:
+        deleted, _ = BudgetHold.objects.filter(
+            token=token,
+            counter__scope=counter.scope,
+            counter__period=counter.period,
+            counter__starts=counter.starts,
+        ).delete()
+        return bool(deleted)
 
     def read(self, counters: Sequence[Counter], seed: Seed) -> list[int]:
         self._ensure(counters, seed)
@@ -134,118 +171,19 @@ def _order(counter: Counter) -> tuple[str, str, date]:
     return (counter.scope, counter.period, counter.starts)
 
 
-# KEYS: the counters. ARGV[1]: the amount to hold; ARGV[1 + i]: the limit of KEYS[i].
-# Returns {1, 0} when held, {0, i} when counter i is at its limit, {-1, i} when it is missing.
-RESERVE = """
-for i, key in ipairs(KEYS) do
-  if redis.call('EXISTS', key) == 0 then return {-1, i} end
-end
-for i, key in ipairs(KEYS) do
-  local spent = tonumber(redis.call('HGET', key, 'spent') or '0')
-  local held = tonumber(redis.call('HGET', key, 'held') or '0')
-  if spent + held >= tonumber(ARGV[1 + i]) then return {0, i} end
-end
-for _, key in ipairs(KEYS) do redis.call('HINCRBY', key, 'held', ARGV[1]) end
-return {1, 0}
-"""
-
-# KEYS: the counters. ARGV: the amount held, the real cost. Returns each counter's new spending,
-# or -1 for a counter that is missing (it will be seeded from the call log, which has the call).
-SETTLE = """
-local out = {}
-for i, key in ipairs(KEYS) do
-  if redis.call('EXISTS', key) == 1 then
-    -- Skipped for a call that held nothing: Redis refuses "-0" as an increment.
-    if tonumber(ARGV[1]) > 0 and redis.call('HINCRBY', key, 'held', 0 - ARGV[1]) < 0 then
-      redis.call('HSET', key, 'held', 0)
-    end
-    out[i] = redis.call('HINCRBY', key, 'spent', ARGV[2])
-  else
-    out[i] = -1
-  end
-end
-return out
-"""
-
-# KEYS[1]: a counter. ARGV: its seed, its time to live in ms. Creates it unless it exists.
-SEED = """
-if redis.call('HSETNX', KEYS[1], 'spent', ARGV[1]) == 1 then
-  redis.call('HSET', KEYS[1], 'held', 0)
-  redis.call('PEXPIRE', KEYS[1], ARGV[2])
-end
-return 1
-"""
-
-
-class RedisCounters:
-    """Counters as Redis hashes (``spent``, ``held``), changed only by Lua scripts."""
-
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self._client: Any = None
-        self._scripts: tuple[Any, ...] = ()
-        self._lock = threading.Lock()
-
-    def _connect(self) -> tuple[Any, ...]:
-        with self._lock:
-            if self._client is None:
-                import redis
-
-                client = redis.Redis.from_url(self.url)
-                self._scripts = tuple(map(client.register_script, (RESERVE, SETTLE, SEED)))
-                self._client = client
-            return self._scripts
-
-    def _run(self, index: int, keys: list[str], args: list[int]) -> Any:
-        import redis
-
-        try:
-            return self._connect()[index](keys, args)
-        except redis.RedisError as exc:
-            raise CountersUnavailable(str(exc)) from exc
-
-    def _seed(self, counter: Counter, seed: Seed) -> None:
-        ttl_ms = TTL_SECONDS[counter.period] * 1000
-        self._run(2, [counter.redis_key], [seed(counter), ttl_ms])
-
-    def reserve(self, counters: Sequence[Counter], amount: int, seed: Seed) -> None:
-        keys = [counter.redis_key for counter in counters]
-        args = [amount, *(counter.limit for counter in counters)]
-        for _ in range(len(counters) + 1):  # each round seeds at most one missing counter
-            status, position = self._run(0, keys, args)
-            if status == 1:
-                return
-            if status == 0:
-                raise Refused(int(position) - 1)
-            self._seed(counters[int(position) - 1], seed)
-        raise CountersUnavailable("budget counters vanish as soon as they are created")
-
-    def settle(self, counters: Sequence[Counter], held: int, cost: int) -> list[int | None]:
-        totals = self._run(1, [counter.redis_key for counter in counters], [held, cost])
-        return [None if int(total) < 0 else int(total) for total in totals]
-
-    def read(self, counters: Sequence[Counter], seed: Seed) -> list[int]:
-        values = []
-        for counter in counters:
-            spent, held = self._hmget(counter)
-            if spent is None:  # not created yet this period
-                self._seed(counter, seed)
-                spent, held = self._hmget(counter)
-            values.append(int(spent or 0) + int(held or 0))
-        return values
-
-    def _hmget(self, counter: Counter) -> tuple[Any, Any]:
-        import redis
-
-        self._connect()
-        try:
-            spent, held = self._client.hmget(counter.redis_key, "spent", "held")
-        except redis.RedisError as exc:
-            raise CountersUnavailable(str(exc)) from exc
-        return spent, held
-
-    def close(self) -> None:
-        with self._lock:
-            if self._client is not None:
-                self._client.close()
-                self._client = None
+def expire_holds(now: datetime | None = None) -> int:
+    """Give back the holds of calls that were never settled (their worker died); returns how
+    many. Each hold is deleted before its amount goes back, so a settle racing with this gives
+    it back once only. Registered with the sweeper."""
+    now = now or timezone.now()
+    expired = 0
+    for pk in list(BudgetHold.objects.filter(expires__lte=now).values_list("pk", flat=True)):
+        with transaction.atomic():
+            hold = BudgetHold.objects.filter(pk=pk).values_list("counter_id", "micros").first()
+            if hold is None or not BudgetHold.objects.filter(pk=pk).delete()[0]:
+                continue  # settled (or expired by another sweep) meanwhile
+            BudgetCounter.objects.filter(pk=hold[0]).update(
+                held_micros=Greatest(F("held_micros") - hold[1], Value(0))
+            )
+            expired += 1
+    return expired

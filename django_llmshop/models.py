@@ -161,6 +161,22 @@ class BudgetCounter(models.Model):
         return f"{self.scope} {self.period} {self.starts}"
 
 
+class BudgetHold(models.Model):
+    """A call's estimated cost held in a counter while the call is in flight (database backend).
+
+    Settling the call deletes its hold; a hold whose worker died expires and the sweeper gives
+    its amount back to the counter, so a killed worker does not shrink the budget for good.
+    """
+
+    counter = models.ForeignKey(BudgetCounter, on_delete=models.CASCADE, related_name="holds")
+    token = models.CharField(max_length=32)
+    micros = models.BigIntegerField()
+    expires = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.counter} {self.token}"
+
+
 class BudgetAlert(models.Model):
     """A budget alert that was sent: at most one per scope, period and share of the limit."""
 

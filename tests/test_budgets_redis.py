@@ -54,7 +54,8 @@ def redis_counter(url, period="day"):
 
     client = redis.Redis.from_url(url)
     try:
-        [key] = list(client.scan_iter(match=f"{{llmshop:budget}}:content:*:{period}:*"))
+        found = client.scan_iter(match=f"{{llmshop:budget}}:content:*:{period}:*")
+        [key] = [key for key in found if not key.endswith(b":holds")]
         return {name.decode(): int(value) for name, value in client.hgetall(key).items()}
     finally:
         client.close()

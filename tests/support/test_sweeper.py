@@ -76,7 +76,7 @@ def test_a_swept_reply_can_be_retried_and_answered(
 ):
     llm_settings.add(Reply.text("Yes, it is stainless steel."))
     reply = stuck_reply(conversation, Message.Status.PENDING)
-    assert sweep_task() == {"chat_replies": 1, "content_jobs": 0}
+    assert sweep_task() == {"budget_holds": 0, "chat_replies": 1, "content_jobs": 0}
 
     with django_capture_on_commit_callbacks(execute=True):
         assert retry_reply(reply)  # the task runs inline
@@ -121,7 +121,7 @@ def test_sweep_resumes_a_stale_content_job(db, llm_settings, django_capture_on_c
         status=GenerationJob.Status.RUNNING, created_at=old, started_at=old, heartbeat_at=old
     )
     with django_capture_on_commit_callbacks(execute=True):
-        assert sweeper.sweep() == {"chat_replies": 0, "content_jobs": 1}
+        assert sweeper.sweep() == {"budget_holds": 0, "chat_replies": 0, "content_jobs": 1}
     job.refresh_from_db()
     assert (job.status, job.done, job.attempts) == (GenerationJob.Status.DONE, 2, 1)
 
