@@ -150,45 +150,54 @@ class OrderHistoryAdapter(AdapterBase):
     def best_selling(self, limit: int = 100) -> list[tuple[str, int]]:
         """``(product id, orders)`` of the products in the most past orders, most first; none
         when the adapter cannot find the orders' lines."""
+        history = self._history_lines(limit)
+        if history is None:
+            return []
+        lines, order_field, orders = history
+        return self._most_ordered(
+            lines.filter(**{f"{order_field}__in": orders}), order_field, limit
+        )
+
+    def bought_together(self, product_id: Any, limit: int = 10) -> list[tuple[str, int]]:
+        """``(product id, orders)`` of the products most often in the same past order as
+        ``product_id`` (itself left out), most first: one grouped query over the lines."""
+        history = self._history_lines(limit)
+        if history is None:
+            return []
+        lines, order_field, orders = history
+        product = self.order_history_line_product_field
+        with_it = lines.filter(Q(**{product: product_id}), **{f"{order_field}__in": orders}).values(
+            order_field
+        )
+        others = lines.filter(**{f"{order_field}__in": with_it}).exclude(**{product: product_id})
+        return self._most_ordered(others, order_field, limit)
+
+    def _history_lines(
+        self, limit: int
+    ) -> tuple[models.QuerySet[Any], str, models.QuerySet[Any]] | None:
+        """Every order line, the name of its order field and the past orders' keys, for the
+        rankings above; None when there is nothing to rank."""
         queryset = self.past_orders()
         relation = self._lines_relation()
         if queryset is None or relation is None or limit <= 0:
-            return []
+            return None
         line_model, order_field = relation
+        return line_model._default_manager.all(), order_field, queryset.values("pk")
+
+    def _most_ordered(
+        self, lines: models.QuerySet[Any], order_field: str, limit: int
+    ) -> list[tuple[str, int]]:
+        """``(product id, orders)`` of the products of ``lines`` in the most orders
+        (``order_field``: the lines' foreign key to their order)."""
         product = self.order_history_line_product_field
         rows = (
-            line_model._default_manager.filter(**{f"{order_field}__in": queryset.values("pk")})
-            .exclude(**{f"{product}__isnull": True})
+            lines.exclude(**{f"{product}__isnull": True})
             .values(product)
             .annotate(orders=Count(order_field, distinct=True))
             .order_by("-orders", product)
             .values_list(product, "orders")[:limit]
         )
         return [(str(product_id), int(n)) for product_id, n in rows]
-
-    def bought_together(self, product_id: Any, limit: int = 10) -> list[tuple[str, int]]:
-        """``(product id, orders)`` of the products most often in the same past order as
-        ``product_id`` (itself left out), most first: one grouped query over the lines."""
-        queryset = self.past_orders()
-        relation = self._lines_relation()
-        if queryset is None or relation is None or limit <= 0:
-            return []
-        line_model, order_field = relation
-        product = self.order_history_line_product_field
-        manager = line_model._default_manager
-        with_it = manager.filter(
-            Q(**{product: product_id}), **{f"{order_field}__in": queryset.values("pk")}
-        ).values(order_field)
-        rows = (
-            manager.filter(**{f"{order_field}__in": with_it})
-            .exclude(**{f"{product}__isnull": True})
-            .exclude(**{product: product_id})
-            .values(product)
-            .annotate(orders=Count(order_field, distinct=True))
-            .order_by("-orders", product)
-            .values_list(product, "orders")[:limit]
-        )
-        return [(str(other), int(n)) for other, n in rows]
 
     @staticmethod
     def _has_field(model: type[models.Model], name: str) -> bool:
