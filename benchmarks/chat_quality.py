@@ -13,7 +13,8 @@ and forbidden strings. Two arms in one run, on the same endpoint:
 Prints, per arm: right %, cited % (policy questions), forbidden strings found, handoff recall,
 and p50/p95 time to the first token of the reply. Starts the bundled llama.cpp server unless
 ``--base-url`` names an endpoint; ``--fake`` runs against the package's fake endpoint instead,
-as a capable (tool-calling) model that answers every step with plain text::
+playing a capable (tool-calling) model that looks each question up with the chat's tools and
+answers from their results alone (:mod:`benchmarks.chat_quality_capable`)::
 
     python benchmarks/chat_quality.py                 # the bundled model, both arms
     python benchmarks/chat_quality.py --limit 20 --arms plan
