@@ -10,7 +10,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import httpx
 
@@ -36,10 +36,16 @@ logger = logging.getLogger("django_llmshop.llm")
 
 JSON = Any  # a decoded JSON value, or a mapping about to be encoded as one
 _USER_AGENT = "django-llmshop"
+#: The httpx transport a client sends through: a sync one, or an asyncio one.
+TransportT = TypeVar("TransportT", httpx.BaseTransport, httpx.AsyncBaseTransport)
 
 
-class BaseClient:
-    """Configuration and the I/O-free steps of a call, for both clients."""
+class BaseClient(Generic[TransportT]):
+    """Configuration and the I/O-free steps of a call, for both clients.
+
+    Each client makes its own I/O parts (httpx client, concurrency slots, sleep) in
+    :meth:`_open`, which the constructor calls last.
+    """
 
     def __init__(
         self,
@@ -55,6 +61,7 @@ class BaseClient:
         breaker: CircuitBreaker | None = None,
         headers: Mapping[str, str] | None = None,
         on_record: Callable[[CallRecord], object] | None = None,
+        transport: TransportT | None = None,
         embedding_model: str | None = None,
         limiter: SharedLimiter | None = None,
     ) -> None:
@@ -82,6 +89,7 @@ class BaseClient:
             connect=connect_timeout, read=timeout, write=timeout, pool=timeout
         )
         self._timeout_extension = self._timeout.as_dict()
+        self._read_timeout = timeout
         pool = max_concurrency or 0
         self._limits = httpx.Limits(
             max_connections=max(100, pool), max_keepalive_connections=max(20, pool)
@@ -95,6 +103,11 @@ class BaseClient:
         if self._api_key:
             self._headers["Authorization"] = f"Bearer {self._api_key}"
         self._random: Callable[[], float] = random.random
+        self._open(transport)
+
+    def _open(self, transport: TransportT | None) -> None:
+        """Make the client's I/O parts, sending through ``transport`` (httpx's by default)."""
+        raise NotImplementedError
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._record_url} model={self.model!r}>"

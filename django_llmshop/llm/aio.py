@@ -16,9 +16,8 @@ from typing import Any, NamedTuple
 import httpx
 
 from ._base import JSON, BaseClient, logger
-from .breaker import CircuitBreaker
 from .errors import LLMConnectionError
-from .limiter import Lease, SharedLimiter
+from .limiter import Lease
 from .records import CallState
 from .responses import StreamAssembler, parse_chat_response, parse_embeddings
 from .slots import AsyncSlots
@@ -35,46 +34,14 @@ class _LoopState(NamedTuple):
     slots: AsyncSlots
 
 
-class AsyncLLMClient(BaseClient):
+class AsyncLLMClient(BaseClient[httpx.AsyncBaseTransport]):
     """The asyncio twin of :class:`LLMClient`.
 
     ``on_record`` may be a plain function or a coroutine function. ``aclose()`` releases the
     connections of the running loop; the client can still be used afterwards, in a new loop.
     """
 
-    def __init__(
-        self,
-        base_url: str,
-        *,
-        api_key: str | None = None,
-        model: str = "",
-        timeout: float = 60.0,
-        connect_timeout: float = 5.0,
-        max_retries: int = 2,
-        retry_after_cap: float = 30.0,
-        max_concurrency: int | None = None,
-        breaker: CircuitBreaker | None = None,
-        headers: Mapping[str, str] | None = None,
-        on_record: Callable[[CallRecord], object] | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        embedding_model: str | None = None,
-        limiter: SharedLimiter | None = None,
-    ) -> None:
-        super().__init__(
-            base_url,
-            api_key=api_key,
-            model=model,
-            timeout=timeout,
-            connect_timeout=connect_timeout,
-            max_retries=max_retries,
-            retry_after_cap=retry_after_cap,
-            max_concurrency=max_concurrency,
-            breaker=breaker,
-            headers=headers,
-            on_record=on_record,
-            embedding_model=embedding_model,
-            limiter=limiter,
-        )
+    def _open(self, transport: httpx.AsyncBaseTransport | None) -> None:
         self._transport = transport
         self._loops: dict[asyncio.AbstractEventLoop, _LoopState] = {}
         self._loops_lock = threading.Lock()

@@ -10,9 +10,8 @@ from typing import Any
 import httpx
 
 from ._base import JSON, BaseClient, logger
-from .breaker import CircuitBreaker
 from .errors import LLMConnectionError, LLMError
-from .limiter import Lease, SharedLimiter
+from .limiter import Lease
 from .records import CallState
 from .responses import StreamAssembler, parse_chat_response, parse_embeddings
 from .slots import Slots
@@ -22,47 +21,15 @@ from .structured import check_output, output_failure, repair_payload
 from .types import CallRecord, ChatResult, StreamChunk
 
 
-class LLMClient(BaseClient):
+class LLMClient(BaseClient[httpx.BaseTransport]):
     """A client for one OpenAI-compatible endpoint; thread-safe, build one and reuse it.
 
     ``on_record`` receives one :class:`CallRecord` after every call, whatever its outcome.
     """
 
-    def __init__(
-        self,
-        base_url: str,
-        *,
-        api_key: str | None = None,
-        model: str = "",
-        timeout: float = 60.0,
-        connect_timeout: float = 5.0,
-        max_retries: int = 2,
-        retry_after_cap: float = 30.0,
-        max_concurrency: int | None = None,
-        breaker: CircuitBreaker | None = None,
-        headers: Mapping[str, str] | None = None,
-        on_record: Callable[[CallRecord], object] | None = None,
-        transport: httpx.BaseTransport | None = None,
-        embedding_model: str | None = None,
-        limiter: SharedLimiter | None = None,
-    ) -> None:
-        super().__init__(
-            base_url,
-            api_key=api_key,
-            model=model,
-            timeout=timeout,
-            connect_timeout=connect_timeout,
-            max_retries=max_retries,
-            retry_after_cap=retry_after_cap,
-            max_concurrency=max_concurrency,
-            breaker=breaker,
-            headers=headers,
-            on_record=on_record,
-            embedding_model=embedding_model,
-            limiter=limiter,
-        )
+    def _open(self, transport: httpx.BaseTransport | None) -> None:
         self._http = httpx.Client(timeout=self._timeout, limits=self._limits, transport=transport)
-        self._slots = Slots(max_concurrency, limiter, timeout)
+        self._slots = Slots(self.max_concurrency, self.limiter, self._read_timeout)
         self._sleep: Callable[[float], object] = time.sleep
 
     def close(self) -> None:
