@@ -15,32 +15,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from django_llmshop.adminquery import RefuseUnstorableQuery
 from django_llmshop.content import experiment_admin as experiment_admin
 from django_llmshop.content import services, version_views, views
+from django_llmshop.content.admin_access import ContentAdmin
 from django_llmshop.content.forms import BulkApproveForm
 from django_llmshop.content.models import ContentVersion, Draft, GenerationJob
-from django_llmshop.content.permissions import can_review
 from django_llmshop.content.product_admin import (
     LLMShopProductAdminMixin as LLMShopProductAdminMixin,
 )
-
-
-class ContentAdmin(RefuseUnstorableQuery):
-    """Jobs, drafts and versions are made by actions, never added by hand; staff who may change
-    products may see and review them (or anyone with the model's own view permission)."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(super().has_view_permission(request, obj)) or can_review(request.user)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return can_review(request.user)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return bool(super().has_module_permission(request)) or can_review(request.user)
 
 
 @admin.register(GenerationJob)

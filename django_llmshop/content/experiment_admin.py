@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
-from django_llmshop.adminquery import RefuseUnstorableQuery
 from django_llmshop.content import experiments
+from django_llmshop.content.admin_access import ContentAdmin
 from django_llmshop.content.models import DescriptionExperiment, Draft
 from django_llmshop.content.permissions import can_review
 from django_llmshop.content.publishing import ContentConflict, ContentError
@@ -34,7 +34,9 @@ else:
 
 
 @admin.register(DescriptionExperiment)
-class DescriptionExperimentAdmin(RefuseUnstorableQuery, _ModelAdmin):
+class DescriptionExperimentAdmin(ContentAdmin, _ModelAdmin):
+    """Started from a draft's review page, never added by hand; never deleted."""
+
     list_display = [
         "__str__",
         "draft",
@@ -55,20 +57,8 @@ class DescriptionExperimentAdmin(RefuseUnstorableQuery, _ModelAdmin):
     fields = tuple(readonly_fields)
     actions = ["end_keeping_text"]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # started from a draft's review page
-
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # the record of what was decided, and on what figures
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(super().has_view_permission(request, obj)) or can_review(request.user)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return can_review(request.user)
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return bool(super().has_module_permission(request)) or can_review(request.user)
 
     def get_urls(self) -> list[URLPattern]:
         own = [
