@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import signal
 import sys
 import threading
@@ -25,7 +26,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8081, help="0 picks a free port")
     parser.add_argument("--model", default="fake-model")
     parser.add_argument("--embedding-dim", type=int, default=64)
-    parser.add_argument("--latency", type=float, default=0.0, help="seconds before every answer")
+    parser.add_argument(
+        "--latency", type=float, default=0.0, help="seconds before every answer (the mean)"
+    )
+    parser.add_argument(
+        "--latency-sigma",
+        type=float,
+        default=0.0,
+        help="spread the waits lognormally around --latency (1 gives a long tail)",
+    )
+    parser.add_argument("--seed", type=int, help="repeat the same waits from run to run")
+    parser.add_argument(
+        "--max-in-flight",
+        type=int,
+        help="answer at most this many requests at once; refuse the rest with 429",
+    )
+    parser.add_argument(
+        "--retry-after", type=float, default=1.0, help="seconds a 429 asks the client to wait"
+    )
+    parser.add_argument(
+        "--stats",
+        action="store_true",
+        help="on exit, print a JSON line of requests answered and refused, peak in flight "
+        "and mean latency served",
+    )
     parser.add_argument("--ttft", type=float, default=0.0, help="seconds to the first token")
     parser.add_argument("--token-delay", type=float, default=0.0, help="seconds between tokens")
     parser.add_argument("--reply", help="answer this text instead of echoing")
@@ -46,6 +70,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=default,
         host=args.host,
         port=args.port,
+        latency_sigma=args.latency_sigma,
+        max_in_flight=args.max_in_flight,
+        retry_after=args.retry_after,
+        seed=args.seed,
     )
     if args.scenario:
         server.responder = SCENARIOS[args.scenario]
@@ -62,6 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("Ctrl-C stops it.", file=sys.stderr)
         with contextlib.suppress(KeyboardInterrupt):
             done.wait()
+    if args.stats:
+        print(json.dumps(server.stats().as_dict()), flush=True)
     return 0
 
 

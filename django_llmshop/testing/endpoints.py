@@ -43,6 +43,13 @@ async def send_error(conn: Connection, status: int, message: str, keep: bool, **
     return await send_json(conn, status, payloads.error_body(message, **kw), keep)
 
 
+async def send_busy(conn: Connection, headers: Mapping[str, str], keep: bool) -> bool:
+    """429 to a request over the server's limit on requests in flight."""
+    body = payloads.default_error_body(429, "Too many requests in flight; retry later.")
+    await conn.send(429, {**JSON_HEADERS, **headers}, json_bytes(body), keep_alive=keep)
+    return keep
+
+
 def _model(body: Mapping[str, Any], default: str) -> str:
     model = body.get("model")
     return model if isinstance(model, str) and model else default

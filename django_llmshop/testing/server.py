@@ -3,26 +3,29 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import threading
 from collections import deque
-from types import TracebackType
-from typing import Self
 
 from django_llmshop.testing import endpoints, payloads
-from django_llmshop.testing.http1 import MAX_HEAD_BYTES, BadRequest, Connection, Request
+from django_llmshop.testing.http1 import Connection, Request
+from django_llmshop.testing.load import Load, LoadStats
+from django_llmshop.testing.loopserver import LoopServer
 from django_llmshop.testing.recorded import Endpoint, RecordedRequest, Responder, record_request
 from django_llmshop.testing.replies import Reply
 
 logger = logging.getLogger(__name__)
 
 
-class FakeLLMServer:
+class FakeLLMServer(LoopServer):
     """An OpenAI-compatible endpoint in a background thread; use it as a context manager.
 
     Chat completions answer with the scripted replies in order (`add`), then with
     `responder(request)` when it returns a Reply, then with `default`.
+
+    Load (see :class:`~django_llmshop.testing.load.Load`): ``latency_sigma`` spreads the waits
+    lognormally around the mean ``latency``, ``seed`` makes them repeat; with ``max_in_flight``
+    a request arriving while that many are being answered gets 429 at once, with Retry-After
+    ``retry_after`` seconds.
     """
 
     def __init__(
@@ -34,35 +37,28 @@ class FakeLLMServer:
         default: Reply | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        latency_sigma: float = 0.0,
+        max_in_flight: int | None = None,
+        retry_after: float = 1.0,
+        seed: int | None = None,
     ) -> None:
+        super().__init__(host, port)
         self.model = model
         self.embedding_dim = embedding_dim
-        self.host = host
         self.latency = latency
         self.default: Reply = default or Reply.echo()
         self.responder: Responder | None = None
         self._initial = (latency, self.default)
-        self._requested_port = port
-        self._port: int | None = None
-        self._lock = threading.Lock()
         self._scripts: dict[Endpoint, deque[Reply]] = {"chat": deque(), "embeddings": deque()}
         self._requests: list[RecordedRequest] = []
-        self._in_flight = 0
-        self._peak = 0
-        self._opened = 0
-        self._open = 0
-        self._thread: threading.Thread | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._stopping: asyncio.Event | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
+        self.load = Load(
+            latency_sigma=latency_sigma,
+            max_in_flight=max_in_flight,
+            retry_after=retry_after,
+            seed=seed,
+        )
 
     # -- control, from the test's thread -------------------------------------------------
-
-    @property
-    def port(self) -> int:
-        if self._port is None:
-            raise RuntimeError("FakeLLMServer is not running; call start() or use `with`")
-        return self._port
 
     @property
     def base_url(self) -> str:
@@ -77,25 +73,16 @@ class FakeLLMServer:
             return list(self._requests)
 
     @property
-    def connections_opened(self) -> int:
-        """TCP connections accepted since start (or the last reset)."""
-        with self._lock:
-            return self._opened
-
-    @property
-    def connections_open(self) -> int:
-        with self._lock:
-            return self._open
-
-    @property
     def peak_in_flight(self) -> int:
         """The most requests answered at once since start (or ``reset_peak``)."""
-        with self._lock:
-            return self._peak
+        return self.load.peak_in_flight
 
     def reset_peak(self) -> None:
-        with self._lock:
-            self._peak = self._in_flight
+        self.load.reset_peak()
+
+    def stats(self) -> LoadStats:
+        """Answers, refusals, peak in flight and mean latency served, since start or reset."""
+        return self.load.stats()
 
     @property
     def pending(self) -> int:
@@ -118,142 +105,27 @@ class FakeLLMServer:
                 script.clear()
             self._requests.clear()
             self._opened = 0
-            self._peak = self._in_flight
+            self.load.reset()
             self.latency, self.default = self._initial
             self.responder = None
 
-    def start(self) -> Self:
-        if self._thread is not None:
-            raise RuntimeError("FakeLLMServer is already running")
-        ready = threading.Event()
-        errors: list[BaseException] = []
-        self._thread = threading.Thread(
-            target=self._run, args=(ready, errors), name="FakeLLMServer", daemon=True
-        )
-        self._thread.start()
-        ready.wait()
-        if errors:
-            self._thread.join()
-            self._thread = None
-            raise errors[0]
-        return self
-
-    def stop(self) -> None:
-        """Close the listening socket and every connection, then join the thread."""
-        thread, loop, stopping = self._thread, self._loop, self._stopping
-        if thread is None:
-            return
-        if loop is not None and stopping is not None:
-            with contextlib.suppress(RuntimeError):  # the loop already closed on its own
-                loop.call_soon_threadsafe(stopping.set)
-        thread.join(timeout=10)
-        self._thread = self._loop = self._stopping = None
-        self._port = None
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-    def __repr__(self) -> str:
-        where = self.base_url if self._port is not None else "stopped"
-        return f"<FakeLLMServer {self.model} {where}>"
-
-    # -- the event loop thread ------------------------------------------------------------
-
-    def _run(self, ready: threading.Event, errors: list[BaseException]) -> None:
-        loop = asyncio.new_event_loop()
-        try:
-            loop.run_until_complete(self._serve(ready, errors))
-            loop.run_until_complete(loop.shutdown_asyncgens())
-        finally:
-            loop.close()
-
-    async def _serve(self, ready: threading.Event, errors: list[BaseException]) -> None:
-        self._loop = asyncio.get_running_loop()
-        self._stopping = asyncio.Event()
-        try:
-            server = await asyncio.start_server(
-                self._on_connection,
-                self.host,
-                self._requested_port,
-                backlog=2048,
-                limit=MAX_HEAD_BYTES,
-            )
-        except OSError as exc:
-            errors.append(exc)
-            ready.set()
-            return
-        self._port = server.sockets[0].getsockname()[1]
-        ready.set()
-        await self._stopping.wait()
-        server.close()
-        # Two rounds: a connection accepted just before close() starts its task a bit later.
-        for _ in range(2):
-            tasks = list(self._tasks)
-            for task in tasks:
-                task.cancel()
-            if tasks:
-                await asyncio.wait(tasks, timeout=5)
-            await asyncio.sleep(0)
-        try:
-            await asyncio.wait_for(server.wait_closed(), timeout=5)
-        except TimeoutError:
-            logger.warning("FakeLLMServer: connections still open after stop()")
-
-    async def _on_connection(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> None:
-        task = asyncio.current_task()
-        assert task is not None
-        self._tasks.add(task)
-        with self._lock:
-            self._opened += 1
-            self._open += 1
-        conn = Connection(reader, writer)
-        try:
-            while True:
-                try:
-                    request = await conn.read_request()
-                except BadRequest as exc:
-                    await endpoints.send_error(conn, exc.status, str(exc), False)
-                    break
-                if request is None or not await self._respond(conn, request):
-                    break
-        except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
-            pass  # the client went away, or sent something unreadable mid-body
-        except asyncio.CancelledError:
-            pass  # stop() cancels; ending quietly keeps asyncio 3.11 from logging the cancel
-        finally:
-            self._tasks.discard(task)
-            with self._lock:
-                self._open -= 1
-            conn.close()
-
     async def _respond(self, conn: Connection, request: Request) -> bool:
         """Answer one request, counting requests in flight; True to keep the connection."""
-        with self._lock:
-            self._in_flight += 1
-            self._peak = max(self._peak, self._in_flight)
-        try:
-            return await self._answer(conn, request)
-        finally:
-            with self._lock:
-                self._in_flight -= 1
-
-    async def _answer(self, conn: Connection, request: Request) -> bool:
         record = record_request(request)
         with self._lock:
             self._requests.append(record)
+        if not self.load.admit():
+            return await endpoints.send_busy(conn, self.load.refusal_headers(), request.keep_alive)
+        try:
+            return await self._answer(conn, request, record)
+        finally:
+            self.load.release()
+
+    async def _answer(self, conn: Connection, request: Request, record: RecordedRequest) -> bool:
         keep = request.keep_alive
-        if self.latency > 0:
-            await asyncio.sleep(self.latency)
+        wait = self.load.wait(self.latency)
+        if wait > 0:
+            await asyncio.sleep(wait)
         path, method = request.path, endpoints.ROUTES.get(request.path)
         if method is None:
             return await endpoints.send_error(
