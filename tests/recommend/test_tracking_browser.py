@@ -44,3 +44,22 @@ def test_impressions_and_a_click_are_recorded_from_the_product_page(page, live_s
     assert wait_for(page, clicked_once)
     click = TrackingEvent.objects.get(kind="click")
     assert impressions.filter(view=click.view, product_id=clicked).exists()
+
+
+def test_a_click_counts_in_a_browser_that_sends_no_ping(page, live_server, history):
+    """As Firefox does by default: the link's ping is never sent, the block's beacon is."""
+    train()
+    b = history.bottles
+    page.goto(live_server.url + b[0].get_absolute_url())
+    first = page.locator(".llmshop-rec-item").first
+    first.wait_for()
+    page.wait_for_function("window.llmshopRecommendClicks === true")
+    page.evaluate("document.querySelectorAll('a[ping]').forEach(a => a.removeAttribute('ping'))")
+    clicked = first.get_attribute("data-product-id")
+    first.locator("a").click()
+    page.wait_for_url(f"**{b[1].get_absolute_url()}")
+
+    def clicked_once():
+        return TrackingEvent.objects.filter(kind="click", product_id=clicked).count() == 1
+
+    assert wait_for(page, clicked_once)
