@@ -150,6 +150,69 @@ class LanguagesAdapter(CatalogAdapter):
         current = {role: self.get_text_in(product, role, language) for role in sorted(roles)}
         return hashlib.sha256(json.dumps(current, sort_keys=True).encode()).hexdigest()
 
+    def has_translation_in(self, product: models.Model, roles: list[str], language: str) -> bool:
+        """Whether the product already has its django-parler translation row of ``language``
+        for ``roles`` (True when no role is kept in such a row: nothing can be added)."""
+        for translations in self._translation_models(product, roles, language):
+            if not translations._default_manager.filter(
+                master_id=product.pk, language_code=language
+            ).exists():
+                return False
+        return True
+
+    def remove_translation_in(self, product: models.Model, roles: list[str], language: str) -> bool:
+        """Delete the product's django-parler row of ``language`` for ``roles`` if every other
+        field of it still holds what the row the storefront falls back to holds (what a new row
+        is given when publishing adds it). Returns whether a row was deleted; False also when
+        the row keeps a text of its own, which then stays."""
+        deleted = False
+        for translations in self._translation_models(product, roles, language):
+            manager: Any = translations._default_manager
+            row = manager.filter(master_id=product.pk, language_code=language).first()
+            source = _fallback_row(product, translations, exclude=language)
+            if row is None or source is None:
+                continue
+            names = {self.field_for(product, role, language) for role in roles}
+            kept = [
+                f.attname
+                for f in translations._meta.concrete_fields
+                if f.name not in ("id", "master", "language_code") and f.name not in names
+            ]
+            if all(getattr(row, name) == getattr(source, name) for name in kept):
+                row.delete()
+                deleted = True
+        return deleted
+
+    def _translation_models(
+        self, product: models.Model, roles: list[str], language: str
+    ) -> set[type[models.Model]]:
+        found = set()
+        for role in roles:
+            name = self.field_for(product, role, language)
+            if name is None or _is_own_field(type(product), name):
+                continue
+            translations = parler_translations(type(product), name)
+            if translations is not None:
+                found.add(translations)
+        return found
+
+
+def _fallback_row(
+    product: models.Model, translations: type[models.Model], exclude: str
+) -> models.Model | None:
+    """The translation row the storefront shows for a language without its own (parler's
+    fallback languages first, else the first language the product has)."""
+    manager: Any = translations._default_manager
+    existing = {
+        r.language_code: r
+        for r in manager.filter(master_id=product.pk).exclude(language_code=exclude)
+    }
+    fallbacks: list[str] = getattr(product, "get_fallback_languages", list)()
+    source = next((existing[code] for code in fallbacks if code in existing), None)
+    if source is None and existing:
+        source = existing[min(existing)]
+    return source
+
 
 def _is_own_field(model: type[models.Model], name: str) -> bool:
     return any(f.name == name and f.concrete for f in model._meta.get_fields())
@@ -170,11 +233,7 @@ def _write_translation(
     row = manager.select_for_update().filter(master_id=product.pk, language_code=language).first()
     if row is None:
         row = translations(master=product, language_code=language)
-        existing = {r.language_code: r for r in manager.filter(master_id=product.pk)}
-        fallbacks: list[str] = getattr(product, "get_fallback_languages", list)()
-        source = next((existing[code] for code in fallbacks if code in existing), None)
-        if source is None and existing:
-            source = existing[min(existing)]
+        source = _fallback_row(product, translations, exclude=language)
         for field in translations._meta.concrete_fields:
             if source is not None and field.name not in ("id", "master", "language_code"):
                 setattr(row, field.attname, getattr(source, field.attname))

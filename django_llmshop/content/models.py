@@ -182,6 +182,9 @@ class ContentVersion(models.Model):
     product_id = models.CharField(_("product id"), max_length=64, db_index=True)
     previous = models.JSONField(_("previous texts"))
     published = models.JSONField(_("published texts"))
+    # Publishing added the language's translation row (django-parler): revert takes it away
+    # again, so the storefront falls back to the other language as it did before.
+    added_translation = models.BooleanField(_("added a translation"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -115,6 +115,7 @@ def publish_draft(
                     current,
                 )
             previous = {role: adapter.get_text_in(product, role, language) for role in roles}
+            added = not adapter.has_translation_in(product, roles, language)
             adapter.set_texts_in(product, texts, language)
             version = ContentVersion.objects.create(
                 draft=draft,
@@ -122,6 +123,7 @@ def publish_draft(
                 product_id=draft.product_id,
                 previous=previous,
                 published=texts,
+                added_translation=added,
                 created_by=reviewer,
             )
         else:
@@ -178,7 +180,11 @@ def revert_version(version: ContentVersion, user: Any) -> None:
                 ),
                 current,
             )
-        adapter.set_texts_in(product, dict(version.previous), language)
+        roles = list(version.published)
+        if not (
+            version.added_translation and adapter.remove_translation_in(product, roles, language)
+        ):
+            adapter.set_texts_in(product, dict(version.previous), language)
         locked.reverted_at = timezone.now()
         locked.reverted_by = user if user is not None and user.pk else None
         locked.save(update_fields=["reverted_at", "reverted_by"])

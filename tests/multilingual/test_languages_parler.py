@@ -61,3 +61,23 @@ def test_revert_restores_one_language(parler_product, generate, staff):
         "en": ("Trail Bottle", "The shop's own English text."),
         "zh-hans": ("Trail Bottle", CHINESE),
     }
+
+
+def test_reverting_the_publication_that_added_a_language_takes_its_row_away(
+    parler_product, generate, staff, client
+):
+    page = f"/zh-hans/parler-products/{parler_product.pk}/"
+    chinese = services.publish_draft(generate(parler_product, ["zh-hans"])["zh-hans"], staff)
+    assert chinese.added_translation
+    services.revert_version(chinese, staff)
+    assert texts(parler_product.pk) == {"en": ("Trail Bottle", "The shop's own English text.")}
+    assert "The shop&#x27;s own English text." in client.get(page).content.decode()  # fallback
+
+
+def test_a_row_with_a_text_of_its_own_stays_when_reverted(parler_product, generate, staff):
+    chinese = services.publish_draft(generate(parler_product, ["zh-hans"])["zh-hans"], staff)
+    row = parler_product.translations.get(language_code="zh-hans")
+    row.name = "登山水瓶"  # the merchant names the product in Chinese meanwhile
+    row.save()
+    services.revert_version(chinese, staff)
+    assert texts(parler_product.pk)["zh-hans"] == ("登山水瓶", "")
