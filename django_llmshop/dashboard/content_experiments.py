@@ -5,8 +5,9 @@ experiments that ran during the dashboard's range. A view or a cart counts for t
 shopper who made it (the same hash the storefront used, over the event's user or session
 token), and only for the experiment's product. A shopper's carts count up to their views of
 the product in the run, so a cart with no view of the text behind it is left out and the rate
-stays a share of views. Views of one shopper are not independent trials: with a few shoppers
-viewing very often, the intervals are narrower than they should be.
+stays a share of views. Views of one shopper are not independent trials: the intervals are
+computed from the counts divided by each arm's design effect over its shoppers
+(:func:`django_llmshop.experiments.design_effect`), so few shoppers viewing very often widen them.
 """
 
 from __future__ import annotations
@@ -39,6 +40,10 @@ class Arm:
     views: int
     carts: int
     rate: Interval
+    deff: float = 1.0
+
+    def effective(self) -> tuple[float, float]:
+        return experiments.effective(self.carts, self.views, self.deff)
 
 
 @dataclass(frozen=True)
@@ -66,15 +71,16 @@ def counts(experiment: DescriptionExperiment, now: datetime | None = None) -> di
     for row in rows:
         shopper = Shopper(user_id=row["user_id"], session_key=row["session_key"] or "")
         per_shopper[shopper.key][0 if row["type"] == ShopperEvent.Type.VIEW else 1] += row["n"]
-    totals = {CURRENT: [0, 0], GENERATED: [0, 0]}
+    shoppers: dict[str, list[tuple[int, int]]] = {CURRENT: [], GENERATED: []}
     for key, (views, carts) in per_shopper.items():
-        arm = arm_for(experiment, key)
-        totals[arm][0] += views
-        totals[arm][1] += min(carts, views)
-    return {
-        arm: Arm(arm, views, carts, experiments.wilson(carts, views))
-        for arm, (views, carts) in totals.items()
-    }
+        shoppers[arm_for(experiment, key)].append((min(carts, views), views))
+    arms = {}
+    for arm, pairs in shoppers.items():
+        carts, views = sum(c for c, _ in pairs), sum(v for _, v in pairs)
+        deff = experiments.design_effect(pairs)
+        rate = experiments.wilson(*experiments.effective(carts, views, deff))
+        arms[arm] = Arm(arm, views, carts, rate, deff)
+    return arms
 
 
 def verdict(difference: Interval | None) -> str:
@@ -108,9 +114,7 @@ def measure(experiment: DescriptionExperiment, now: datetime | None = None) -> M
     current, generated = arms[CURRENT], arms[GENERATED]
     difference = None
     if current.views and generated.views:
-        difference = experiments.difference(
-            (current.carts, current.views), (generated.carts, generated.views)
-        )
+        difference = experiments.difference(current.effective(), generated.effective())
     return Measured(experiment, current, generated, difference, verdict(difference))
 
 

@@ -3,6 +3,9 @@
 Impressions, clicks, click-through and add-to-cart rate per placement and model version
 (the popularity baseline among them), and the experiment's arms compared: click-through per
 arm with its 95 % Wilson interval, and the treatment's lead over the baseline with Newcombe's.
+The arms' intervals are computed from counts divided by the arm's design effect over its
+shoppers (:func:`django_llmshop.experiments.design_effect`): one shopper's impressions are not
+independent trials.
 
 A shown product counts as added to the cart when its shopper put it in the cart within
 :data:`CART_WINDOW` of seeing it (a ``cart`` shopper event of the same user or session token).
@@ -10,6 +13,7 @@ A shown product counts as added to the cart when its shopper put it in the cart 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -40,14 +44,25 @@ class Rates:
     impressions: int
     clicks: int
     carts: int
+    # How much clicks and carts cluster by shopper (1: counted as independent trials).
+    deff_clicks: float = 1.0
+    deff_carts: float = 1.0
+
+    def effective_clicks(self) -> tuple[float, float]:
+        clicks = min(self.clicks, self.impressions)
+        return experiments.effective(clicks, self.impressions, self.deff_clicks)
+
+    def effective_carts(self) -> tuple[float, float]:
+        carts = min(self.carts, self.impressions)
+        return experiments.effective(carts, self.impressions, self.deff_carts)
 
     @property
     def ctr(self) -> experiments.Interval:
-        return experiments.wilson(min(self.clicks, self.impressions), self.impressions)
+        return experiments.wilson(*self.effective_clicks())
 
     @property
     def cart_rate(self) -> experiments.Interval:
-        return experiments.wilson(min(self.carts, self.impressions), self.impressions)
+        return experiments.wilson(*self.effective_carts())
 
 
 def _carted() -> Exists:
@@ -110,20 +125,33 @@ class Comparison:
     cart_difference: experiments.Interval | None
 
 
+def _arm(arm: str, shoppers: list[dict[str, Any]]) -> Rates:
+    """One arm's totals, with the design effects over its shoppers."""
+    clicks = [(min(r["clicks"], r["impressions"]), r["impressions"]) for r in shoppers]
+    carts = [(min(r["carts"], r["impressions"]), r["impressions"]) for r in shoppers]
+    return Rates(
+        arm,
+        sum(r["impressions"] for r in shoppers),
+        sum(r["clicks"] for r in shoppers),
+        sum(r["carts"] for r in shoppers),
+        experiments.design_effect(clicks),
+        experiments.design_effect(carts),
+    )
+
+
 def experiment(start: datetime, end: datetime) -> Comparison:
     """Click-through (and add-to-cart rate) per arm, and the difference with its interval."""
-    rows = _counted(tracking_between(start, end).exclude(arm=""), "arm")
-    arms = {r["arm"]: Rates(r["arm"], r["impressions"], r["clicks"], r["carts"]) for r in rows}
+    rows = _counted(tracking_between(start, end).exclude(arm=""), "arm", "user_id", "session_key")
+    shoppers: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in rows:
+        shoppers[row["arm"]].append(row)
+    arms = {arm: _arm(arm, found) for arm, found in shoppers.items()}
     ordered = [arms[a] for a in (BASELINE, TREATMENT) if a in arms]
     base, treat = arms.get(BASELINE), arms.get(TREATMENT)
     if base is None or treat is None or not base.impressions or not treat.impressions:
         return Comparison(ordered, None, None)
-
-    def pair(r: Rates, successes: int) -> tuple[int, int]:
-        return min(successes, r.impressions), r.impressions
-
     return Comparison(
         ordered,
-        experiments.difference(pair(base, base.clicks), pair(treat, treat.clicks)),
-        experiments.difference(pair(base, base.carts), pair(treat, treat.carts)),
+        experiments.difference(base.effective_clicks(), treat.effective_clicks()),
+        experiments.difference(base.effective_carts(), treat.effective_carts()),
     )

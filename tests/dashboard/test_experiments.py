@@ -56,3 +56,32 @@ def test_arms_are_sticky_and_split_by_the_share():
     assert first != [experiments.assign("other", k, 0.1) for k in keys]
     assert all(experiments.assign("exp", k, 0.0) == "treatment" for k in keys[:50])
     assert all(experiments.assign("exp", k, 1.0) == "baseline" for k in keys[:50])
+
+
+def test_one_trial_per_shopper_is_no_clustering():
+    shoppers = [(1, 1)] * 14 + [(0, 1)] * 266
+    assert experiments.design_effect(shoppers) == pytest.approx(1.0)
+
+
+def test_a_few_shoppers_viewing_often_widen_the_interval():
+    # The same 14 successes in 280 trials: from 280 shoppers, or from 28 shoppers of 10 views
+    # each where two shoppers make all of them.
+    clustered = [(7, 10)] * 2 + [(0, 10)] * 26
+    deff = experiments.design_effect(clustered)
+    assert deff > 5
+    plain = experiments.wilson(14, 280)
+    wide = experiments.wilson(*experiments.effective(14, 280, deff))
+    assert wide.value == pytest.approx(plain.value)
+    assert wide.low < plain.low and wide.high > plain.high
+    treated = [(1, 10)] * 28  # 28 in 280, spread evenly: no clustering at all
+    lead = experiments.difference(
+        experiments.effective(14, 280, deff),
+        experiments.effective(28, 280, experiments.design_effect(treated)),
+    )
+    assert not lead.excludes_zero()  # twice the rate is no evidence with two clicking shoppers
+    assert experiments.difference((14, 280), (28, 280)).excludes_zero()  # counted as independent
+
+
+@pytest.mark.parametrize("pairs", [[], [(3, 5)], [(0, 4), (0, 6)], [(4, 4), (6, 6)]])
+def test_the_design_effect_is_one_when_it_cannot_be_told(pairs):
+    assert experiments.design_effect(pairs) == 1.0
