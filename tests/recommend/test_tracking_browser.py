@@ -24,42 +24,40 @@ def wait_for(page, condition):
     return condition()
 
 
-def test_impressions_and_a_click_are_recorded_from_the_product_page(page, live_server, history):
+def open_product_page(page, live_server, history):
     train()
-    b = history.bottles
-    page.goto(live_server.url + b[0].get_absolute_url())
+    page.goto(live_server.url + history.bottles[0].get_absolute_url())
     first = page.locator(".llmshop-rec-item").first
     first.wait_for()
+    return first
+
+
+def follow(page, history, item):
+    """Follow a recommended link; True once its click is recorded, once."""
+    clicked = item.get_attribute("data-product-id")
+    item.locator("a").click()
+    page.wait_for_url(f"**{history.bottles[1].get_absolute_url()}")
+
+    def clicked_once():
+        return TrackingEvent.objects.filter(kind="click", product_id=clicked).count() == 1
+
+    return wait_for(page, clicked_once)
+
+
+def test_impressions_and_a_click_are_recorded_from_the_product_page(page, live_server, history):
+    first = open_product_page(page, live_server, history)
     shown = page.locator(".llmshop-rec-item").count()
     impressions = TrackingEvent.objects.filter(kind="impression")
     assert impressions.count() == shown
     assert set(impressions.values_list("placement", flat=True)) == {"product"}
-    clicked = first.get_attribute("data-product-id")
-    first.locator("a").click()
-    page.wait_for_url(f"**{b[1].get_absolute_url()}")
-
-    def clicked_once():
-        return TrackingEvent.objects.filter(kind="click", product_id=clicked).count() == 1
-
-    assert wait_for(page, clicked_once)
+    assert follow(page, history, first)
     click = TrackingEvent.objects.get(kind="click")
-    assert impressions.filter(view=click.view, product_id=clicked).exists()
+    assert impressions.filter(view=click.view, product_id=click.product_id).exists()
 
 
 def test_a_click_counts_in_a_browser_that_sends_no_ping(page, live_server, history):
     """As Firefox does by default: the link's ping is never sent, the block's beacon is."""
-    train()
-    b = history.bottles
-    page.goto(live_server.url + b[0].get_absolute_url())
-    first = page.locator(".llmshop-rec-item").first
-    first.wait_for()
+    first = open_product_page(page, live_server, history)
     page.wait_for_function("window.llmshopRecommendClicks === true")
     page.evaluate("document.querySelectorAll('a[ping]').forEach(a => a.removeAttribute('ping'))")
-    clicked = first.get_attribute("data-product-id")
-    first.locator("a").click()
-    page.wait_for_url(f"**{b[1].get_absolute_url()}")
-
-    def clicked_once():
-        return TrackingEvent.objects.filter(kind="click", product_id=clicked).count() == 1
-
-    assert wait_for(page, clicked_once)
+    assert follow(page, history, first)
