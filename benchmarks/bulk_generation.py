@@ -1,16 +1,28 @@
-"""Bulk generation throughput: a job of N products through a real Celery worker, in one run.
+"""Bulk generation throughput: a job of N items through real Celery workers, against a naive
+baseline with the same in-flight budget, both measured against the endpoint's real capacity.
 
-The fake endpoint answers every call after LATENCY seconds and counts how many calls are in
-flight at once. The endpoint takes CONCURRENCY calls at once; MAX_CONCURRENCY is a per-process
-limit, so each of the worker's processes gets CONCURRENCY / PROCESSES of it. The ideal rate is
-CONCURRENCY / LATENCY calls per second; the job's rate is
-printed against it, beside a naive baseline measured in the same run: the same job with one
-call per task (chunk size 1), which a prefork worker with 2 processes can only run 2 at a time.
+The fake endpoint runs in its own process. It answers at most LIMIT calls at once and refuses
+any call beyond that with 429 and Retry-After (it does not queue them). Its waits are lognormal
+with mean LATENCY and spread SIGMA (1 gives a long tail: one call in a hundred takes more than
+6 × the mean), drawn from SEED, so runs repeat. Its capacity is LIMIT / the mean latency it
+actually served, in calls per second; each arm's rate of finished items is set against it.
 
-    python benchmarks/bulk_generation.py [--products 500] [--baseline-products 60]
+- package: the job as the package runs it, chunks of many items on a prefork worker of
+  PROCESSES processes, each process with MAX_CONCURRENCY = LIMIT / PROCESSES calls in flight;
+- naive: the same job with one item (one call) per task, on a worker with a pool of LIMIT
+  threads, so it has the same LIMIT calls in flight at most.
 
-Uses Redis as the broker when CELERY_BROKER_URL is set, else kombu's filesystem transport, and a
-temporary SQLite database unless DATABASE_URL is set.
+Both arms run with the package's default retry policy (MAX_RETRIES 2, Retry-After honoured).
+--in-flight BUDGET gives both arms a budget other than LIMIT: above LIMIT, to see how they
+take the endpoint's refusals. Each arm warms its worker up on a few items, then runs the measured job against a fresh
+endpoint process with the same seed.
+
+    python benchmarks/bulk_generation.py [--items 2000] [--limit 16] [--latency 0.3]
+        [--sigma 1.0] [--processes 2]
+
+Uses Redis as the broker when CELERY_BROKER_URL is set (on a queue of its own), else kombu's
+filesystem transport. With a PostgreSQL DATABASE_URL it creates a database of its own on that
+server and drops it afterwards; else a temporary SQLite database.
 """
 
 from __future__ import annotations
@@ -22,117 +34,139 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.bulk_endpoint import (  # noqa: E402
+    EndpointShape,
+    free_port,
+    own_database,
+)
+
+SETTINGS = "benchmarks.bulk_settings"
+REPLY = json.dumps({"seo_title": "Trail Bottle | Shop", "seo_description": "Steel, 750 ml."})
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=2000, help="products in the measured job")
+    parser.add_argument("--limit", type=int, default=16, help="calls the endpoint takes at once")
+    parser.add_argument("--latency", type=float, default=0.3, help="mean seconds per call")
+    parser.add_argument("--sigma", type=float, default=1.0, help="lognormal spread of latency")
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--retry-after", type=float, default=1.0, help="seconds a 429 asks for")
+    parser.add_argument("--processes", type=int, default=2, help="package worker processes")
+    parser.add_argument(
+        "--in-flight",
+        type=int,
+        help="calls each arm may have in flight (default: --limit); above it, the endpoint "
+        "refuses calls with 429",
+    )
+    parser.add_argument(
+        "--chunk-size", type=int, help="items per package task (default: the package's own)"
+    )
+    parser.add_argument("--warmup", type=int, default=40, help="items to warm each worker up")
+    parser.add_argument("--arms", default="package,naive", help="which arms to run, in order")
+    return parser.parse_args()
+
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--products", type=int, default=500)
-    parser.add_argument("--baseline-products", type=int, default=60)
-    parser.add_argument("--latency", type=float, default=0.3)
-    parser.add_argument(
-        "--concurrency",
-        type=int,
-        default=16,
-        help="calls the endpoint takes at once, split over the processes",
-    )
-    parser.add_argument("--processes", type=int, default=2, help="worker processes")
-    args = parser.parse_args()
-
-    from django_llmshop.testing import FakeLLMServer, Reply
-
+    args = parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="llmshop-bench-"))
-    server = FakeLLMServer(latency=args.latency).start()
-    server.default = Reply.text(
-        json.dumps({"seo_title": "Trail Bottle | Shop", "seo_description": "Steel, 750 ml."})
-    )
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres", "postgresql")):
+        with own_database(url) as db_url:
+            run_benchmark(args, workdir, db_url)
+    else:
+        run_benchmark(args, workdir, f"sqlite:///{workdir / 'bench.sqlite3'}")
+
+
+def run_benchmark(args: argparse.Namespace, workdir: Path, db_url: str) -> None:
+    port = free_port()
+    budget = args.in_flight or args.limit
+    per_process = max(1, budget // args.processes)
     os.environ.update(
-        DJANGO_SETTINGS_MODULE="benchmarks.settings",
-        LLMSHOP_BASE_URL=server.base_url,
-        LLMSHOP_MAX_CONCURRENCY=str(max(1, args.concurrency // args.processes)),
+        DJANGO_SETTINGS_MODULE=SETTINGS,
+        DATABASE_URL=db_url,
+        LLMSHOP_BASE_URL=f"http://127.0.0.1:{port}/v1",
+        LLMSHOP_MAX_CONCURRENCY=str(per_process),
         LLMSHOP_CELERY_EAGER="0",
     )
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
-
     import django
 
     django.setup()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from django_llmshop.content.models import Draft, GenerationJob
-    from django_llmshop.content.services import start_job
-    from shop.models import Category, Product
-    from tests.worker import worker_process
+    from benchmarks.bulk_arms import Arm, make_products, run_arm
 
-    category = Category.objects.create(name="Bench", slug=f"bench-{time.time_ns()}")
-    products = [
-        Product(
-            category=category,
-            name=f"Bottle {n}",
-            slug=f"bench-{category.pk}-{n}",
-            sku=f"B{category.pk}-{n}",
-            price=10,
-            attributes={"capacity": "750 ml"},
-        )
-        for n in range(args.products)
+    ids = make_products(args.items)
+    shape = EndpointShape(args.limit, args.latency, args.sigma, args.seed, args.retry_after, REPLY)
+    arms = {
+        "package": Arm("package", "prefork", args.processes, per_process, args.chunk_size),
+        "naive": Arm("naive", "threads", budget, budget, 1),
+    }
+    load_before = os.getloadavg()
+    results = [
+        run_arm(arms[name.strip()], ids, shape, port, workdir, args.warmup)
+        for name in args.arms.split(",")
     ]
-    Product.objects.bulk_create(products)
-    ids = list(Product.objects.filter(category=category).values_list("pk", flat=True))
+    load_after = os.getloadavg()
+    broker = os.environ.get("CELERY_BROKER_URL", "filesystem").split(":")[0]
+    print(
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, "
+        f"load average {load_before[0]:.1f} before, {load_after[0]:.1f} after; broker {broker}, "
+        f"database {db_url.split(':')[0]}"
+    )
+    print(
+        f"endpoint: {args.limit} calls at once (429 above), latency lognormal mean "
+        f"{args.latency * 1000:.0f} ms sigma {args.sigma}, seed {args.seed}; "
+        f"{args.items} items; package {args.processes} prefork processes × MAX_CONCURRENCY "
+        f"{per_process}; naive {budget} threads, one call per task"
+    )
+    report(results)
 
-    def run(count: int, chunk_size: int | None) -> tuple[float, int, int]:
-        started = time.perf_counter()
-        job = start_job("seo", ids[:count], {}, chunk_size=chunk_size)
-        while True:
-            job.refresh_from_db()
-            if job.finished:
-                break
-            if time.perf_counter() - started > 900:
-                raise SystemExit(f"job {job.pk} did not finish: {job.done}/{job.total}")
-            time.sleep(0.05)
-        elapsed = time.perf_counter() - started
-        drafts = Draft.objects.filter(job=job).count()
-        return elapsed, job.done, drafts
 
-    ideal = args.concurrency / args.latency
-    with worker_process(workdir, concurrency=args.processes, settings_module="benchmarks.settings"):
-        run(min(20, args.products), None)  # warm the worker up
-        server.reset_peak()
-        batched, done, drafts = run(args.products, None)
-        peak = server.peak_in_flight
-        server.reset_peak()
-        naive, naive_done, _ = run(min(args.baseline_products, args.products), 1)
-        naive_peak = server.peak_in_flight
-    server.stop()
-    rate = done / batched
-    naive_rate = naive_done / naive
-    print(
-        f"endpoint latency {args.latency * 1000:.0f} ms, {args.concurrency} calls at once "
-        f"(MAX_CONCURRENCY {args.concurrency // args.processes} per process × "
-        f"{args.processes} prefork processes), broker "
-        f"{os.environ.get('CELERY_BROKER_URL', 'filesystem').split(':')[0]}, database "
-        f"{os.environ['DATABASE_URL'].split(':')[0]}"
-    )
-    print(f"ideal (endpoint-bound): {ideal:.1f} items/s")
-    print(
-        f"{'run':<28}{'items':>7}{'seconds':>9}{'items/s':>9}{'ratio to ideal':>16}"
-        f"{'peak in flight':>16}"
-    )
-    print(
-        f"{'chunked async batches':<28}{done:>7}{batched:>9.2f}{rate:>9.1f}"
-        f"{rate / ideal:>16.3f}{peak:>16}"
-    )
-    print(
-        f"{'naive (1 call per task)':<28}{naive_done:>7}{naive:>9.2f}{naive_rate:>9.1f}"
-        f"{naive_rate / ideal:>16.3f}{naive_peak:>16}"
-    )
-    print(
-        f"drafts made: {drafts} for {args.products} products (exactly one each: "
-        f"{drafts == args.products}); chunked / naive speed-up {rate / naive_rate:.1f}×"
-    )
-    GenerationJob.objects.all().delete()
+#: The table's columns: heading, width, and the cell of one arm's result.
+COLUMNS: list[tuple[str, int, Any]] = [
+    ("arm", -9, lambda r: r["arm"]),
+    ("ok", 6, lambda r: r["ok"]),
+    ("failed", 7, lambda r: r["failed"]),
+    ("seconds", 9, lambda r: f"{r['seconds']:.1f}"),
+    ("items/s", 9, lambda r: f"{r['rate']:.1f}"),
+    ("capacity", 9, lambda r: f"{r['capacity']:.1f}"),
+    ("of cap.", 8, lambda r: f"{r['rate'] / r['capacity']:.2f}"),
+    ("calls", 7, lambda r: r["calls"]),
+    ("429s", 6, lambda r: r["rejected"]),
+    ("retries", 8, lambda r: r["retries"]),
+    ("peak", 6, lambda r: r["peak"]),
+    ("served ms", 10, lambda r: f"{r['mean_latency'] * 1000:.0f}"),
+    ("  one draft each", -1, lambda r: f"  {r['one_each']}"),
+]
+
+
+def report(results: list[dict[str, Any]]) -> None:
+    def line(cells: list[Any]) -> str:
+        return "".join(
+            f"{cell!s:<{-width}}" if width < 0 else f"{cell!s:>{width}}"
+            for cell, (_, width, _) in zip(cells, COLUMNS, strict=True)
+        )
+
+    print(line([heading for heading, _, _ in COLUMNS]))
+    for r in results:
+        print(line([cell(r) for _, _, cell in COLUMNS]))
+        if r["errors"]:
+            print(f"  {r['arm']} call errors: {r['errors']}")
+    by_arm = {r["arm"]: r for r in results}
+    if {"package", "naive"} <= by_arm.keys():
+        package, naive = by_arm["package"], by_arm["naive"]
+        print(
+            f"package / naive: {package['rate'] / naive['rate']:.2f}×; package / capacity "
+            f"{package['rate'] / package['capacity']:.2f}, naive / capacity "
+            f"{naive['rate'] / naive['capacity']:.2f}"
+        )
 
 
 if __name__ == "__main__":
