@@ -11,34 +11,64 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import Callable
 from typing import Any
 
 #: Longest single wait of the hub's XREAD (a new subscription wakes it sooner).
 HUB_BLOCK_MS = 5000
+#: Shortest time between the starts of two of the hub's reads. Each read names every open
+#: stream's key, so with many streams a read per arriving event cost the web process more
+#: CPU than the relaying itself; a read that waited at least this long is not held back.
+HUB_MIN_ROUND_SECONDS = 0.01
 
 Decode = Callable[[Any], list[Any]]
 
 
 class Subscription:
-    """One stream's events from the hub, in order, after the cursor it subscribed with."""
+    """One stream's events from the hub, in order, after the cursor it subscribed with.
+
+    A stream waits on one future of its own rather than ``asyncio.wait_for`` on a queue, which
+    makes a task and a timer per event: at hundreds of open streams that was much of the
+    relay's CPU.
+    """
 
     def __init__(self, key: str, after: int) -> None:
         self.key = key
         self.after = after
-        self.queue: asyncio.Queue[list[Any] | BaseException] = asyncio.Queue()
+        self._pending: list[Any] = []
+        self._failure: BaseException | None = None
+        self._waiter: asyncio.Future[None] | None = None
+
+    def put(self, events: list[Any]) -> None:
+        self._pending += events
+        self._wake()
+
+    def fail(self, exc: BaseException) -> None:
+        self._failure = exc
+        self._wake()
+
+    def _wake(self) -> None:
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
 
     async def next(self, timeout: float) -> list[Any]:
         """The events that came since the last call (waits up to ``timeout`` seconds)."""
-        try:
-            item = await asyncio.wait_for(self.queue.get(), timeout) if timeout > 0 else (
-                self.queue.get_nowait()
-            )  # fmt: skip
-        except (TimeoutError, asyncio.QueueEmpty):
-            return []
-        if isinstance(item, BaseException):
-            raise item
-        return item
+        if not self._pending and self._failure is None and timeout > 0:
+            loop = asyncio.get_running_loop()
+            self._waiter = loop.create_future()
+            timer = loop.call_later(timeout, self._wake)
+            try:
+                await self._waiter
+            finally:
+                timer.cancel()
+                self._waiter = None
+        if self._pending:  # events that came before a failure are still the stream's
+            events, self._pending = self._pending, []
+            return events
+        if self._failure is not None:
+            raise self._failure
+        return []
 
 
 class RedisStreamHub:
@@ -54,7 +84,7 @@ class RedisStreamHub:
             url, single_connection_client=True, socket_timeout=HUB_BLOCK_MS / 1000 + 30
         )
         self._control = redis.asyncio.Redis.from_url(url)
-        self._subscriptions: set[Subscription] = set()
+        self._subscriptions: dict[str, set[Subscription]] = {}
         self._task: asyncio.Task[None] | None = None
         self._reader_id: int | None = None
         self._round = 0  # counts the hub's reads; each names every key subscribed by then
@@ -64,7 +94,7 @@ class RedisStreamHub:
     @contextlib.asynccontextmanager
     async def subscribe(self, key: str, after: int) -> Any:
         subscription = Subscription(key, after)
-        self._subscriptions.add(subscription)
+        self._subscriptions.setdefault(key, set()).add(subscription)
         try:
             if self._task is None or self._task.done():
                 self._task = asyncio.get_running_loop().create_task(self._run())
@@ -75,7 +105,11 @@ class RedisStreamHub:
                 await self._wake(self._round)
             yield subscription
         finally:
-            self._subscriptions.discard(subscription)
+            subscribers = self._subscriptions.get(key)
+            if subscribers is not None:
+                subscribers.discard(subscription)
+                if not subscribers:
+                    del self._subscriptions[key]
 
     async def _wake(self, round_seen: int) -> None:
         """Unblock the hub's XREAD, unless it starts a new read (naming the new key) anyway."""
@@ -92,32 +126,37 @@ class RedisStreamHub:
             self._reader_id = int(await self._reader.client_id())
             while self._subscriptions:
                 self._round += 1
-                cursors: dict[str, int] = {}
-                for sub in self._subscriptions:
-                    cursors[sub.key] = min(cursors.get(sub.key, sub.after), sub.after)
+                started = time.monotonic()
+                cursors: dict[Any, Any] = {
+                    key: f"{min(sub.after for sub in subs)}-1"
+                    for key, subs in self._subscriptions.items()
+                }
                 self._blocked = True
                 try:
-                    reply = await self._reader.xread(
-                        {key: f"{after}-1" for key, after in cursors.items()}, block=HUB_BLOCK_MS
-                    )
+                    reply = await self._reader.xread(cursors, block=HUB_BLOCK_MS)
                 finally:
                     self._blocked = False
                 self._hand_out(reply)
+                rest = HUB_MIN_ROUND_SECONDS - (time.monotonic() - started)
+                if rest > 0:
+                    await asyncio.sleep(rest)  # more events gather for the next read
         except (RedisError, OSError) as exc:
-            for sub in list(self._subscriptions):
-                sub.queue.put_nowait(exc)
+            for subs in list(self._subscriptions.values()):
+                for sub in list(subs):
+                    sub.fail(exc)
         finally:
             self._reader_id = None
 
     def _hand_out(self, reply: Any) -> None:
-        if not reply:
-            return
-        by_key = {}
-        for key, entries in reply:
+        """Each key's events to that key's subscribers only (not a pass over every stream)."""
+        for key, entries in reply or ():
             name = key.decode() if isinstance(key, bytes) else str(key)
-            by_key[name] = self._decode([(key, entries)])
-        for sub in list(self._subscriptions):
-            events = [e for e in by_key.get(sub.key, ()) if e.seq > sub.after]
-            if events:
-                sub.after = events[-1].seq
-                sub.queue.put_nowait(events)
+            subscribers = self._subscriptions.get(name)
+            if not subscribers:
+                continue
+            decoded = self._decode([(key, entries)])
+            for sub in list(subscribers):
+                events = [e for e in decoded if e.seq > sub.after]
+                if events:
+                    sub.after = events[-1].seq
+                    sub.put(events)

@@ -1,0 +1,71 @@
+"""The relay's cheap paths: buffered tokens leave as one event, a hub subscription's waiting."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from django_llmshop.support.stream import Relay
+from django_llmshop.support.streambuffer import DONE, TOKEN, StreamEvent
+from django_llmshop.support.streamhub import Subscription
+from tests.support.conftest import parse_sse
+
+
+def token(seq: int, text: str) -> StreamEvent:
+    return StreamEvent(seq, TOKEN, json.dumps(text))
+
+
+def relay() -> Relay:
+    return Relay(message_id=1, after=0, final=None, reply_deadline=0.0)
+
+
+def test_buffered_tokens_leave_as_one_event_with_the_last_id_then_the_end():
+    r = relay()
+    done = StreamEvent(4, DONE, json.dumps({"content": "Hello, world"}))
+    late = token(5, "never sent")
+    chunks = r.take([token(1, "Hello"), token(2, ", "), token(3, "world"), done, late])
+    assert len(chunks) == 1  # one write for the whole batch
+    events = parse_sse(chunks[0])
+    assert [(e.id, e.event) for e in events] == [("3", TOKEN), ("4", DONE)]
+    assert json.loads(events[0].data) == "Hello, world"
+    assert r.after == 4 and r.ended
+
+
+def test_a_lone_token_is_relayed_as_it_was_written():
+    r = relay()
+    (chunk,) = r.take([token(7, 'say "hi"\n')])
+    (event,) = parse_sse(chunk)
+    assert (event.id, event.event, json.loads(event.data)) == ("7", TOKEN, 'say "hi"\n')
+    assert r.after == 7 and not r.ended
+    assert r.take([]) == []
+
+
+def test_a_subscription_waits_for_events_and_hands_them_over_in_order():
+    async def scenario() -> tuple[list[int], list[int], list[int]]:
+        sub = Subscription("key", 0)
+        assert await sub.next(0) == []
+        loop = asyncio.get_running_loop()
+        loop.call_later(0.05, sub.put, [1, 2])
+        got = await sub.next(30)
+        sub.put([3])
+        sub.put([4])
+        more = await sub.next(30)
+        empty = await sub.next(0.01)  # times out
+        return got, more, empty
+
+    assert asyncio.run(scenario()) == ([1, 2], [3, 4], [])
+
+
+def test_a_failed_hub_read_reaches_the_subscription_after_its_events():
+    async def scenario() -> list[int]:
+        sub = Subscription("key", 0)
+        sub.put([1])
+        sub.fail(ConnectionError("redis went away"))
+        first = await sub.next(30)
+        with pytest.raises(ConnectionError):
+            await sub.next(30)
+        return first
+
+    assert asyncio.run(scenario()) == [1]
