@@ -159,9 +159,13 @@ class RedisStreamBuffer(StreamBuffer):
         import redis
 
         key = self.key(message_id)
-        pipe = self._client.pipeline()
+        # No MULTI/EXEC around the two (XADD is the only write that matters), and the expiry
+        # is set by the first and the closing event only: a reply lasts minutes, the key an
+        # hour. Each command per token is Redis and worker CPU at many streams.
+        pipe = self._client.pipeline(transaction=False)
         pipe.xadd(key, {"kind": kind, "data": data}, id=f"{seq}-1")
-        pipe.expire(key, REDIS_TTL_SECONDS)
+        if seq == 1 or kind in FINAL_KINDS:
+            pipe.expire(key, REDIS_TTL_SECONDS)
         try:
             pipe.execute()
         except redis.ResponseError as exc:
