@@ -21,6 +21,7 @@ from rest_framework.response import Response
 from django_llmshop.api.schema import describe_page
 from django_llmshop.api.throttling import CONVERSATION_THROTTLES, MESSAGE_THROTTLES
 from django_llmshop.api.views import ShopAPIView
+from django_llmshop.dbconnections import release_connections
 from django_llmshop.support import services, views
 from django_llmshop.support.handoffs import person_state
 from django_llmshop.support.limits import ChatLimitError, RateLimited, check_size
@@ -116,6 +117,9 @@ class ConversationMessagesView(ChatView):
             )
         except ChatLimitError as error:
             return limit_response(error)
+        # The database work is done: the pool gets the connection back now rather than after
+        # the response is rendered and sent, so a burst of messages waits less for one.
+        release_connections()
         # Handed off to a person: the id is the shopper's own message and no reply follows.
         handed_off = reply.role == Message.Role.USER
         return Response(
