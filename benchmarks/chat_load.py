@@ -27,15 +27,14 @@ import argparse
 import asyncio
 import json
 import os
-import resource
 import secrets
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -45,50 +44,23 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.chat_load_parts import (  # noqa: E402
     Response,
     cpu_seconds,
+    free_port,
+    process,
+    raise_file_limit,
     request,
     sse_events,
     thread_count,
 )
-from benchmarks.chat_load_report import Outcome, Sampler, report  # noqa: E402
+from benchmarks.chat_load_report import (  # noqa: E402
+    Outcome,
+    Sampler,
+    print_failed_replies,
+    report,
+)
 
 SETTINGS = "benchmarks.chat_load_settings"
 QUESTION = "Hello, can you help me choose a gift?"
 ANSWER = " ".join(["Happy to help you find a gift: tell me who it is for and what they enjoy."] * 8)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            sys.exit(f"a server exited at start (code {process.returncode})")
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    sys.exit(f"nothing listens on port {port} after {timeout:.0f} s")
-
-
-@contextmanager
-def process(args: list[str], env: dict[str, str], port: int | None = None) -> Iterator[int]:
-    """Run a server process until the block ends; yields its pid."""
-    proc = subprocess.Popen(args, cwd=ROOT, env={**os.environ, **env})
-    try:
-        if port is not None:
-            wait_for_port(port, proc)
-        yield proc.pid
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @contextmanager
@@ -216,6 +188,7 @@ def measure(
     sampler.reset()
     sampler.level = level
     SAMPLER[:] = [sampler]
+    since = datetime.now(UTC)
     started = time.monotonic()
     outcomes = asyncio.run(
         sampler.around(run_level(shopper, level, level / args.ramp, args.timeout))
@@ -223,16 +196,8 @@ def measure(
     elapsed = time.monotonic() - started
     cpu = {role: cpu_seconds(pid) - cpu_before[role] for role, pid in pids.items()}
     report(name, level, outcomes, ANSWER, elapsed, cpu, sampler)
-
-
-def raise_file_limit(streams: int) -> None:
-    """Each stream is a socket at both ends (and the relay's to the endpoint): 1,000 streams
-    need more than the usual soft limit of 1,024 descriptors. The servers inherit the limit."""
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    wanted = 4 * streams + 256
-    if soft != resource.RLIM_INFINITY and soft < wanted:
-        top = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
-        resource.setrlimit(resource.RLIMIT_NOFILE, (top, hard))
+    if name == "django" and any(o.error for o in outcomes):
+        print_failed_replies(since)
 
 
 def main() -> None:

@@ -1,5 +1,5 @@
-"""Pieces of the chat load benchmark: a small HTTP/1.1 client on asyncio streams, SSE reading,
-the bare async relay (the floor), and CPU time of processes from /proc.
+"""Pieces of the chat load benchmark: its server processes, a small HTTP/1.1 client on asyncio
+streams, SSE reading, the bare async relay (the floor), and CPU time of processes from /proc.
 
 The client is written on raw asyncio streams so that the load generator itself is cheap: at a
 thousand open streams an HTTP library's own overhead would be measured as the server's.
@@ -10,12 +10,19 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import resource
+import socket
+import subprocess
+import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass
@@ -122,6 +129,54 @@ def thread_count(pid: int) -> int:
         if line.startswith("Threads:"):
             return int(line.split()[1])
     return 0
+
+
+# --- the benchmark's server processes ---------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            sys.exit(f"a server exited at start (code {process.returncode})")
+        with socket.socket() as sock:
+            if sock.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.1)
+    sys.exit(f"nothing listens on port {port} after {timeout:.0f} s")
+
+
+@contextmanager
+def process(args: list[str], env: dict[str, str], port: int | None = None) -> Iterator[int]:
+    """Run a server process until the block ends; yields its pid."""
+    proc = subprocess.Popen(args, cwd=ROOT, env={**os.environ, **env})
+    try:
+        if port is not None:
+            wait_for_port(port, proc)
+        yield proc.pid
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def raise_file_limit(streams: int) -> None:
+    """Each stream is a socket at both ends (and the relay's to the endpoint): 1,000 streams
+    need more than the usual soft limit of 1,024 descriptors. The servers inherit the limit."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = 4 * streams + 256
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        top = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (top, hard))
 
 
 # --- the bare relay: ``uvicorn benchmarks.chat_load_parts:bare_relay`` ----------------------

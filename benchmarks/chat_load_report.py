@@ -7,6 +7,7 @@ import contextlib
 import os
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -145,3 +146,20 @@ def report(
                   f"PostgreSQL connections max {max(c for c, _ in sampler.steady)}, "
                   f"web server threads max {max(t for _, t in sampler.steady)}")  # fmt: skip
     print("  CPU s: " + ", ".join(f"{role} {seconds:.1f}" for role, seconds in cpu.items()))
+
+
+def print_failed_replies(since: datetime) -> None:
+    """Why the replies created since ``since`` failed, from their rows (the stream's ``error``
+    event carries only the shopper's text)."""
+    from django.db.models import Count
+
+    from django_llmshop.support.models import Message
+
+    failed = (
+        Message.objects.filter(created_at__gte=since, status=Message.Status.FAILED)
+        .values("error")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
+    for row in failed[:5]:
+        print(f"    failed reply: {row['n']} x {row['error'][:150]!r}")

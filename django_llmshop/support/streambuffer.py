@@ -27,6 +27,14 @@ FINAL_KINDS = (DONE, ERROR)
 REDIS_TTL_SECONDS = 3600
 # Above any blocking read's wait (redis-py's default of 5 s would cut a 5 s XREAD BLOCK).
 SOCKET_TIMEOUT = 60.0
+#: A process's Redis connections for the buffer: a worker's reply threads (or a web process's
+#: opening streams) beyond this many wait for one instead of failing with redis-py's "Too many
+#: connections" (its pools hold 100 and refuse the next).
+POOL_OPTIONS: dict[str, Any] = {
+    "max_connections": 100,
+    "timeout": SOCKET_TIMEOUT,
+    "socket_timeout": SOCKET_TIMEOUT,
+}
 
 
 @dataclass(frozen=True)
@@ -143,7 +151,9 @@ class RedisStreamBuffer(StreamBuffer):
         import redis
 
         self.url = url
-        self._client = redis.Redis.from_url(url, socket_timeout=SOCKET_TIMEOUT)
+        self._client = redis.Redis.from_pool(
+            redis.BlockingConnectionPool.from_url(url, **POOL_OPTIONS)
+        )
         self._async_clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = (
             weakref.WeakKeyDictionary()
         )
@@ -195,7 +205,8 @@ class RedisStreamBuffer(StreamBuffer):
         loop = asyncio.get_running_loop()
         client = self._async_clients.get(loop)
         if client is None:
-            client = redis.asyncio.Redis.from_url(self.url, socket_timeout=SOCKET_TIMEOUT)
+            pool = redis.asyncio.BlockingConnectionPool.from_url(self.url, **POOL_OPTIONS)
+            client = redis.asyncio.Redis.from_pool(pool)
             self._async_clients[loop] = client
         block_ms = int(block * 1000) or None
         reply = await client.xread({self.key(message_id): f"{after}-1"}, block=block_ms)
