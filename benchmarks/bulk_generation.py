@@ -14,8 +14,8 @@ actually served, in calls per second; each arm's rate of finished items is set a
 
 Both arms run with the package's default retry policy (MAX_RETRIES 2, Retry-After honoured).
 --in-flight BUDGET gives both arms a budget other than LIMIT: above LIMIT, to see how they
-take the endpoint's refusals. Each arm warms its worker up on a few items, then runs the measured job against a fresh
-endpoint process with the same seed.
+take the endpoint's refusals. Each arm warms its worker up on a few items, then runs the
+measured job against a fresh endpoint process with the same seed.
 
     python benchmarks/bulk_generation.py [--items 2000] [--limit 16] [--latency 0.3]
         [--sigma 1.0] [--processes 2]
@@ -108,7 +108,7 @@ def run_benchmark(args: argparse.Namespace, workdir: Path, db_url: str) -> None:
         "package": Arm("package", "prefork", args.processes, per_process, args.chunk_size),
         "naive": Arm("naive", "threads", budget, budget, 1),
     }
-    load_before = os.getloadavg()
+    load_before, started = os.getloadavg(), time.gmtime()
     results = [
         run_arm(arms[name.strip()], ids, shape, port, workdir, args.warmup)
         for name in args.arms.split(",")
@@ -116,7 +116,7 @@ def run_benchmark(args: argparse.Namespace, workdir: Path, db_url: str) -> None:
     load_after = os.getloadavg()
     broker = os.environ.get("CELERY_BROKER_URL", "filesystem").split(":")[0]
     print(
-        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, "
+        f"started {time.strftime('%Y-%m-%d %H:%M UTC', started)}, {os.cpu_count()} cores, "
         f"load average {load_before[0]:.1f} before, {load_after[0]:.1f} after; broker {broker}, "
         f"database {db_url.split(':')[0]}"
     )
