@@ -32,6 +32,21 @@ DESCRIPTION = (
 
 
 @dataclass(frozen=True)
+class QueryParameter:
+    """A query parameter that an API view reads (its ``query_parameters``), for the schema.
+
+    ``schema`` is its JSON schema; a string unless it gives another type.
+    """
+
+    name: str
+    description: str
+    schema: dict[str, Any] | None = None
+
+    def json_schema(self) -> dict[str, Any]:
+        return {"type": "string", **(self.schema or {})}
+
+
+@dataclass(frozen=True)
 class PageEndpoint:
     """An endpoint of the API that is not a DRF view, as the schema shows it."""
 
@@ -41,17 +56,42 @@ class PageEndpoint:
     summary: str
     tag: str
     status: str = "200"
+    #: Error statuses besides 404 (an object's endpoint) and 403 (the CSRF check).
+    errors: tuple[int, ...] = ()
+    query: tuple[QueryParameter, ...] = ()
 
 
 _pages: dict[tuple[str, str], PageEndpoint] = {}
 
+#: One event of a ``text/event-stream`` (in OpenAPI 3.0 a stream's schema is its events').
+SSE_EVENT = {
+    "type": "object",
+    "properties": {
+        "event": {"type": "string"},
+        "data": {"type": "string"},
+        "id": {"type": "string"},
+        "retry": {"type": "integer"},
+    },
+    "required": ["data"],
+}
+
 
 def describe_page(
-    url_name: str, method: str, media_type: str, summary: str, tag: str, status: int = 200
+    url_name: str,
+    method: str,
+    media_type: str,
+    summary: str,
+    tag: str,
+    status: int = 200,
+    *,
+    errors: tuple[int, ...] = (),
+    query: tuple[QueryParameter, ...] = (),
 ) -> None:
-    """Describe a non-DRF endpoint of the API (by its URL name) for the OpenAPI schema."""
+    """Describe a non-DRF endpoint of the API (by its URL name) for the OpenAPI schema:
+    what it answers, the error statuses it may answer besides those every endpoint may
+    (404 for an object's endpoint, 403 for a POST without the CSRF token), its query."""
     _pages[url_name, method.lower()] = PageEndpoint(
-        url_name, method.lower(), media_type, summary, tag, str(status)
+        url_name, method.lower(), media_type, summary, tag, str(status), errors, query
     )
 
 
@@ -102,23 +142,27 @@ def build_schema(prefix: str) -> dict[str, Any]:
 
 def add_pages(result: dict[str, Any], generator: Any, **kwargs: Any) -> dict[str, Any]:
     """drf-spectacular hook: add the described non-DRF endpoints to the schema's paths."""
-    for page_path, page in generator.page_paths():
+    for page_path, page, errors in generator.page_paths():
+        success: dict[str, Any] = {"description": page.summary}
+        if page.media_type:
+            body = SSE_EVENT if page.media_type == "text/event-stream" else {"type": "string"}
+            success["content"] = {page.media_type: {"schema": body}}
+        responses: dict[str, Any] = {page.status: success}
+        responses.update((str(code), {"description": "Refused."}) for code in errors)
+        path_parameters = [
+            {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+            for name in _path_parameters(page_path)
+        ]
+        query_parameters = [
+            {"name": q.name, "in": "query", "description": q.description, "schema": q.json_schema()}
+            for q in page.query
+        ]
         operation = {
             "operationId": page.url_name.replace("-", "_") + f"_{page.method}",
             "summary": page.summary,
             "tags": [page.tag],
-            "parameters": [
-                {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
-                for name in _path_parameters(page_path)
-            ],
-            "responses": {
-                page.status: {"description": page.summary}
-                if not page.media_type
-                else {
-                    "description": page.summary,
-                    "content": {page.media_type: {"schema": {"type": "string"}}},
-                }
-            },
+            "parameters": path_parameters + query_parameters,
+            "responses": responses,
         }
         result.setdefault("paths", {}).setdefault(page_path, {})[page.method] = operation
     return result

@@ -16,12 +16,43 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
-from django_llmshop.api.schema import PageEndpoint, described_pages
+from django_llmshop.api.schema import PageEndpoint, QueryParameter, described_pages
 
 PATH_PARAMETER = re.compile(r"<(?:\w+:)?(\w+)>")
 BODY_METHODS = {"POST", "PUT", "PATCH"}
+UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+class ErrorSerializer(serializers.Serializer[Any]):
+    """A refused request: detail says why (error names the reason, for the chat's limits);
+    a refused body names each of its fields with their errors instead."""
+
+    detail = serializers.CharField(required=False)
+    error = serializers.CharField(required=False)
+
+
+def error_statuses(view: APIView, method: str, path: str) -> list[int]:
+    """The error statuses an API view answers ``method`` with.
+
+    400 for any of them (a query string or body it cannot read), 403 for an unsafe method
+    (the CSRF check) or an endpoint not open to all, 404 for an object's endpoint, 429 where
+    the view is throttled, and what the view declares in ``error_statuses`` (by method).
+    """
+    codes = {400}
+    permissions = getattr(view, "permission_classes", [])
+    if method in UNSAFE_METHODS or any(p is not AllowAny for p in permissions):
+        codes.add(403)
+    if "{" in path:
+        codes.add(404)
+    if getattr(view, "throttle_classes", None):
+        codes.add(429)
+    codes.update(getattr(view, "error_statuses", {}).get(method, ()))
+    return sorted(codes)
 
 
 class ShopAutoSchema(AutoSchema):
@@ -43,10 +74,24 @@ class ShopAutoSchema(AutoSchema):
         own = type(self.view).__dict__.get("__doc__") or ""
         return " ".join(own.split())
 
+    def get_override_parameters(self) -> list[Any]:
+        declared: list[QueryParameter] = getattr(self.view, "query_parameters", [])
+        return [
+            OpenApiParameter(
+                parameter.name,
+                parameter.json_schema(),
+                OpenApiParameter.QUERY,
+                description=parameter.description,
+            )
+            for parameter in declared
+        ]
+
     def get_response_serializers(self) -> Any:
         serializer = self._declared("response_serializer") or OpenApiTypes.OBJECT
-        code = getattr(self.view, "success_status", {}).get(self.method.upper())
-        return {code: serializer} if code else serializer
+        method = self.method.upper()
+        code = getattr(self.view, "success_status", {}).get(method, 200)
+        errors = error_statuses(self.view, method, self.path)
+        return {code: serializer, **dict.fromkeys(errors, ErrorSerializer)}
 
 
 class ShopSessionScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
@@ -73,22 +118,31 @@ class ShopSchemaGenerator(SchemaGenerator):
             self._set_schema_to_view(view, ShopAutoSchema())  # type: ignore[no-untyped-call]
         return view
 
-    def page_paths(self) -> Iterator[tuple[str, PageEndpoint]]:
-        """(OpenAPI path, description) of each described endpoint that is mounted."""
+    def page_paths(self) -> Iterator[tuple[str, PageEndpoint, list[int]]]:
+        """(OpenAPI path, description, error statuses) of each described endpoint mounted."""
         pages: dict[str, list[PageEndpoint]] = {page.url_name: [] for page in described_pages()}
         for page in described_pages():
             pages[page.url_name].append(page)
-        for route, name in _routes(self.shop_patterns, "/"):
-            for page in pages.get(name or "", []):
+        for route, pattern in _routes(self.shop_patterns, "/"):
+            for page in pages.get(pattern.name or "", []):
                 route = PATH_PARAMETER.sub(r"{\1}", route)
-                yield self.coerce_path(route, "", None), page  # type: ignore[no-untyped-call]
+                errors = set(page.errors)
+                if "{" in route:
+                    errors.add(404)
+                checks_csrf = not getattr(pattern.callback, "csrf_exempt", False)
+                if page.method.upper() in UNSAFE_METHODS and checks_csrf:
+                    errors.add(403)
+                path = self.coerce_path(route, "", None)  # type: ignore[no-untyped-call]
+                yield path, page, sorted(errors)
 
 
-def _routes(patterns: Sequence[URLPattern | URLResolver], prefix: str) -> Iterator[tuple[str, str]]:
-    """(route, URL name) of every plain Django view under ``patterns``."""
+def _routes(
+    patterns: Sequence[URLPattern | URLResolver], prefix: str
+) -> Iterator[tuple[str, URLPattern]]:
+    """(route, URL pattern) of every plain Django view under ``patterns``."""
     for pattern in patterns:
         route = prefix + str(pattern.pattern)
         if isinstance(pattern, URLResolver):
             yield from _routes(pattern.url_patterns, route)
         elif not hasattr(pattern.callback, "cls"):  # DRF views carry their class
-            yield route, pattern.name or ""
+            yield route, pattern

@@ -22,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from django_llmshop.api.schema import QueryParameter
 from django_llmshop.api.views import ShopAPIView
 from django_llmshop.budgetlimits import period_start, row_limits, spent_since
 from django_llmshop.conf import llmshop_settings
@@ -67,6 +68,13 @@ class CallListView(StaffAPIView):
     (an ISO date-time); ``limit`` (1–500, default 50)."""
 
     required_permissions = {"GET": ("llmshop.view_llmcall",)}
+    query_parameters = [
+        QueryParameter("purpose", "Only the calls made for this purpose."),
+        QueryParameter("status", "Only the calls that ended so.", {"enum": LLMCall.Status.values}),
+        QueryParameter("endpoint", "Only the calls to this endpoint."),
+        QueryParameter("since", "Only the calls made since then.", {"format": "date-time"}),
+        QueryParameter("limit", "How many calls, 1 to 500 (default 50).", {"type": "integer"}),
+    ]
     response_serializer = CallSerializer(many=True)
     filters = ("purpose", "status", "endpoint")
 

@@ -18,6 +18,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from django_llmshop.api.schema import QueryParameter
 from django_llmshop.api.views import ShopAPIView
 from django_llmshop.content import services
 from django_llmshop.content.models import ContentVersion, Draft, GenerationJob, Kind
@@ -102,6 +103,12 @@ class DraftListView(StaffView):
     """Drafts, newest first; filter with ``product_id``, ``job``, ``kind`` and ``status``."""
 
     filters = {"product_id": "product_id", "job": "job_id", "kind": "kind", "status": "status"}
+    query_parameters = [
+        QueryParameter("product_id", "Only the drafts of this product."),
+        QueryParameter("job", "Only the drafts of this job.", {"type": "integer"}),
+        QueryParameter("kind", "Only drafts of this kind.", {"enum": Kind.values}),
+        QueryParameter("status", "Only drafts in this status.", {"enum": Draft.Status.values}),
+    ]
     response_serializer = DraftSerializer(many=True)
 
     def get(self, request: Request) -> Response:
@@ -124,6 +131,10 @@ class NoteSerializer(serializers.Serializer[Any]):
     note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
+class ApproveSerializer(serializers.Serializer[Any]):
+    confirm_findings = serializers.BooleanField(required=False, default=False)
+
+
 class VersionSerializer(serializers.ModelSerializer[ContentVersion]):
     class Meta:
         model = ContentVersion
@@ -144,6 +155,7 @@ class DraftDetailView(StaffView):
 
     request_serializer = DraftEditSerializer
     response_serializer = DraftSerializer
+    error_statuses = {"PATCH": (409,)}
 
     def get(self, request: Request, pk: int) -> Response:
         return Response(DraftSerializer(get_object_or_404(Draft, pk=pk)).data)
@@ -166,6 +178,7 @@ class DraftRegenerateView(StaffView):
     request_serializer = NoteSerializer
     response_serializer = DraftSerializer
     success_status = {"POST": 202}
+    error_statuses = {"POST": (409,)}
 
     def post(self, request: Request, pk: int) -> Response:
         draft = get_object_or_404(Draft, pk=pk)
@@ -183,6 +196,10 @@ class DraftRegenerateView(StaffView):
 class VersionListView(StaffView):
     """Publications, newest first; filter with ``product_id`` and ``draft``."""
 
+    query_parameters = [
+        QueryParameter("product_id", "Only the publications of this product."),
+        QueryParameter("draft", "Only the publication of this draft.", {"type": "integer"}),
+    ]
     response_serializer = VersionSerializer(many=True)
 
     def get(self, request: Request) -> Response:
@@ -202,6 +219,7 @@ class VersionRevertView(StaffView):
     """Put back the text a publication replaced; 409 when the product's text changed since."""
 
     response_serializer = VersionSerializer
+    error_statuses = {"POST": (409,)}
 
     def post(self, request: Request, pk: int) -> Response:
         version = get_object_or_404(ContentVersion, pk=pk)
@@ -215,12 +233,16 @@ class VersionRevertView(StaffView):
 class DraftApproveView(StaffView):
     """Publish a draft. 409 with the current host text when the merchant changed it since."""
 
+    request_serializer = ApproveSerializer
     response_serializer = DraftSerializer
+    error_statuses = {"POST": (409,)}
 
     def post(self, request: Request, pk: int) -> Response:
         draft = get_object_or_404(Draft, pk=pk)
         body = request.data if isinstance(request.data, dict) else {}
-        confirm = serializers.BooleanField().to_internal_value(body.get("confirm_findings", False))
+        serializer = ApproveSerializer(data=body)
+        serializer.is_valid(raise_exception=True)
+        confirm = serializer.validated_data["confirm_findings"]
         try:
             version = services.publish_draft(draft, request.user, confirm_findings=confirm)
         except services.ContentConflict as exc:

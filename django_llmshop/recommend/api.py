@@ -18,10 +18,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from django_llmshop import shoppers
-from django_llmshop.api.schema import describe_page
+from django_llmshop.api.schema import QueryParameter, describe_page
 from django_llmshop.api.throttling import EVENT_THROTTLES
 from django_llmshop.api.views import ShopAPIView
-from django_llmshop.recommend import services, views
+from django_llmshop.recommend import services, tracking, views
 from django_llmshop.recommend.models import ShopperEvent
 
 MAX_LIMIT = 50
@@ -63,7 +63,22 @@ def limit_from(value: Any, default: int = 10) -> int:
         return default
 
 
+class RecommendationSerializer(serializers.Serializer[Any]):
+    product_id = serializers.CharField()
+    score = serializers.FloatField()
+    reason = serializers.CharField(allow_blank=True)
+
+
+LIMIT = QueryParameter("limit", "How many products, 1 to 50 (default 10).", {"type": "integer"})
+PRODUCT = QueryParameter("product_id", "The product being looked at.")
+
+
 class RecommendationListView(ShopAPIView):
+    """This shopper's recommendations, best first (for the product of ``product_id``)."""
+
+    query_parameters = [LIMIT, PRODUCT]
+    response_serializer = RecommendationSerializer(many=True)
+
     def get(self, request: Request) -> Response:
         limit = limit_from(request.query_params.get("limit"))
         product = None
@@ -88,12 +103,32 @@ urlpatterns = [
 ]
 
 # The endpoints above that are not DRF views, as the OpenAPI schema shows them.
+BLOCK_QUERY = (
+    LIMIT,
+    PRODUCT,
+    QueryParameter("placement", "Where the block is shown (its tracking placement)."),
+    QueryParameter("v", "The id of the block view it replaces (tracking)."),
+    QueryParameter("polled", "Set when htmx polls again for the re-ranked block."),
+)
+CLICK_QUERY = (
+    QueryParameter(
+        "v",
+        "The id of the block view that showed the product.",
+        {"pattern": f"^{tracking.VIEW_PATTERN.pattern}$"},
+    ),
+    QueryParameter(
+        "p",
+        "The id of the product clicked.",
+        {"pattern": f"^{tracking.PRODUCT_PATTERN.pattern}$"},
+    ),
+)
 describe_page(
     "recommend-block",
     "get",
     "text/html",
-    "The recommendations block (HTML) for ?product= and ?limit=, loaded by htmx.",
+    "The recommendations block (HTML) for ?product_id= and ?limit=, loaded by htmx.",
     "recommendations",
+    query=BLOCK_QUERY,
 )
 describe_page(
     "recommend-together",
@@ -101,6 +136,8 @@ describe_page(
     "text/html",
     "The frequently-bought-together block (HTML) of ?product_id=, loaded by htmx.",
     "recommendations",
+    errors=(400,),
+    query=(LIMIT, PRODUCT, BLOCK_QUERY[2]),
 )
 describe_page(
     "recommend-click",
@@ -109,6 +146,8 @@ describe_page(
     "Record a click on a shown product (?v=&p=, the link's ping).",
     "recommendations",
     status=204,
+    errors=(400, 404, 429),
+    query=CLICK_QUERY,
 )
 describe_page(
     "recommend-click",
@@ -117,4 +156,6 @@ describe_page(
     "Record a click on a shown product and redirect to it.",
     "recommendations",
     status=302,
+    errors=(400, 404, 429),
+    query=CLICK_QUERY,
 )

@@ -10,6 +10,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpResponseBase
 from django.test import Client
 
 from django_llmshop.content.models import Draft, GenerationJob
@@ -18,6 +20,15 @@ from django_llmshop.support.models import Conversation, Message
 from shop.models import Category, Product
 
 API = "/llmshop/api"
+ROLES = ("anonymous", "shopper", "staff")
+#: The rate limits that the fuzzing tests lift, so that a 429 never hides what a view does.
+LIMITS = (
+    "CHAT_RATE_LIMIT_PER_SESSION",
+    "CHAT_RATE_LIMIT_PER_IP",
+    "CHAT_CONVERSATION_RATE_LIMIT_PER_SESSION",
+    "CHAT_CONVERSATION_RATE_LIMIT_PER_IP",
+    "RECOMMEND_EVENT_RATE_LIMIT",
+)
 
 
 @dataclass
@@ -85,3 +96,29 @@ def csrf_client(**defaults: Any) -> tuple[Client, str]:
     client = Client(enforce_csrf_checks=True, **defaults)
     client.get("/")  # the storefront sets the CSRF cookie
     return client, client.cookies["csrftoken"].value
+
+
+@pytest.fixture
+def generous_limits(settings: Any) -> None:
+    """Limits high enough that a 429 never hides what a view does with the input."""
+    settings.LLMSHOP = {
+        **settings.LLMSHOP,
+        **dict.fromkeys(LIMITS, 10**6),
+        "TRUSTED_PROXIES": ["127.0.0.0/8"],  # the test client's address: X-Forwarded-For is read
+    }
+
+
+def answer(
+    client: Client, method: str, path: str, body: bytes | str, content_type: str, **extra: Any
+) -> tuple[HttpResponseBase, bytes]:
+    """The response to one request and its whole body (an event stream read to its end), in a
+    savepoint rolled back after it, so one request cannot change what the next one finds."""
+    if isinstance(body, str):
+        body = body.encode("utf-8", "surrogatepass")
+    with transaction.atomic():
+        response = client.generic(method, path, body, content_type=content_type, **extra)
+        content = getattr(response, "content", None)
+        if content is None:
+            content = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+        transaction.set_rollback(True)
+    return response, content

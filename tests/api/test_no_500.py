@@ -12,17 +12,15 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import pytest
-from django.db import transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver
 from django.urls.converters import IntConverter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.api.conftest import Rows, client_as
+from tests.api.conftest import ROLES, Rows, answer, client_as
 
 PREFIX = "llmshop/"
-ROLES = ("anonymous", "shopper", "staff")
 PLACEHOLDER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>\w+)>")
 NASTY = [
     "\x00", "a\x00b", "\ud800", "x\udfffy", "💥", "\u202e", "' OR 1=1 --", "9" * 30, "-1",
@@ -136,38 +134,19 @@ def hostile_requests(
 
 
 def send(clients: dict[str, Client], request: dict[str, Any], who: str) -> int:
-    body = request["body"]
-    if isinstance(body, str):
-        body = body.encode("utf-8", "surrogatepass")
-    with transaction.atomic():
-        response = clients[who].generic(
-            request["method"],
-            request["path"],
-            body,
-            content_type=request["content_type"],
-            **request.get("headers", {}),
-        )
-        transaction.set_rollback(True)
+    response, _ = answer(
+        clients[who],
+        request["method"],
+        request["path"],
+        request["body"],
+        request["content_type"],
+        **request.get("headers", {}),
+    )
     return int(response.status_code)
 
 
-LIMITS = (
-    "CHAT_RATE_LIMIT_PER_SESSION",
-    "CHAT_RATE_LIMIT_PER_IP",
-    "CHAT_CONVERSATION_RATE_LIMIT_PER_SESSION",
-    "CHAT_CONVERSATION_RATE_LIMIT_PER_IP",
-    "RECOMMEND_EVENT_RATE_LIMIT",
-)
-
-
 @pytest.fixture
-def clients(rows: Rows, settings: Any) -> dict[str, Client]:
-    # Limits high enough that a 429 never hides what a view does with the input.
-    settings.LLMSHOP = {
-        **settings.LLMSHOP,
-        **dict.fromkeys(LIMITS, 10**6),
-        "TRUSTED_PROXIES": ["127.0.0.0/8"],  # the test client's address: X-Forwarded-For is read
-    }
+def clients(rows: Rows, generous_limits: None) -> dict[str, Client]:
     return {who: client_as(who, rows) for who in ROLES}
 
 

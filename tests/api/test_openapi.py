@@ -102,7 +102,35 @@ def test_anyone_may_read_the_schema_but_not_change_it(client: Client) -> None:
 def test_success_codes_are_the_ones_answered(
     schema: dict[str, Any], path: str, method: str, code: str
 ) -> None:
-    assert set(schema["paths"][path][method]["responses"]) == {code}
+    responses = schema["paths"][path][method]["responses"]
+    assert {status for status in responses if status < "400"} == {code}
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "codes"),
+    [
+        ("/llmshop/api/recommendations/", "get", {"400"}),
+        ("/llmshop/api/chat/conversations/", "post", {"400", "403", "429"}),
+        ("/llmshop/api/content/drafts/{id}/approve/", "post", {"400", "403", "404", "409"}),
+        ("/llmshop/api/chat/messages/{id}/stream/", "get", {"404"}),
+        ("/llmshop/api/chat/widget/send/", "post", {"403"}),
+        ("/llmshop/api/recommendations/click/", "post", {"400", "404", "429"}),
+    ],
+)
+def test_the_errors_answered_are_listed(
+    schema: dict[str, Any], path: str, method: str, codes: set[str]
+) -> None:
+    responses = schema["paths"][path][method]["responses"]
+    assert {status for status in responses if status >= "400"} == codes
+
+
+def test_query_parameters_are_listed(schema: dict[str, Any]) -> None:
+    calls = schema["paths"]["/llmshop/api/calls/"]["get"]["parameters"]
+    assert {p["name"] for p in calls if p["in"] == "query"} == {
+        "purpose", "status", "endpoint", "since", "limit",
+    }  # fmt: skip
+    block = schema["paths"]["/llmshop/api/recommendations/block/"]["get"]["parameters"]
+    assert "product_id" in {p["name"] for p in block}
 
 
 def test_a_conversation_is_answered_with_the_code_the_schema_says(
