@@ -146,6 +146,12 @@ class RedisStreamHub:
                     sub.fail(exc)
         finally:
             self._reader_id = None
+            # Its connection goes with the last stream (the next read makes a new one), rather
+            # than being closed by the garbage collector once the event loop may be gone.
+            with contextlib.suppress(RedisError, OSError):
+                await self._reader.aclose()
+            if self._subscriptions:  # a stream subscribed while the connection was closing
+                self._task = asyncio.get_running_loop().create_task(self._run())
 
     def _hand_out(self, reply: Any) -> None:
         """Each key's events to that key's subscribers only (not a pass over every stream)."""
