@@ -98,6 +98,7 @@ class ConversationDetailView(ChatView):
 
 class ConversationMessagesView(ChatView):
     success_status = {"POST": 202}
+    error_statuses = {"POST": (413,)}
     request_serializer = ContentSerializer
     throttle_classes = MESSAGE_THROTTLES
 
@@ -149,6 +150,7 @@ class MessageDetailView(ChatView):
 
 class MessageRetryView(ChatView):
     success_status = {"POST": 202}
+    error_statuses = {"POST": (409,)}
     throttle_classes = MESSAGE_THROTTLES
 
     def post(self, request: Request, pk: int) -> Response:
