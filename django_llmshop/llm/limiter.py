@@ -37,6 +37,16 @@ WAKE_POLL_SECONDS = 0.5
 ALIVE_SECONDS = WAKE_POLL_SECONDS + 2.0
 
 
+def connection_options() -> dict[str, Any]:
+    """Options of the Redis clients: no CLIENT SETINFO round trips on each new connection (a
+    batch opens one per call waiting at once). redis-py 7 names the option ``driver_info``."""
+    import importlib.util
+
+    if importlib.util.find_spec("redis.driver_info") is not None:
+        return {"driver_info": None}
+    return {"lib_name": None, "lib_version": None}
+
+
 @dataclass(frozen=True)
 class SharedLimits:
     """The limits of one endpoint, for all its users together; ``None`` leaves one unlimited.
@@ -55,15 +65,18 @@ class SharedLimits:
 class Lease:
     """One admitted request: its slot (if concurrency is limited) and its window bucket.
 
-    ``passes`` counts the further calls of the same process that the slot served in turn.
+    ``share``: the slots this process may hold and still pass one to a further call of its own
+    (the concurrency divided among the processes that held or waited for slots when this one
+    was taken); ``passes`` counts the calls it served in turn.
     """
 
-    __slots__ = ("holder", "passes", "renewed", "second", "tokens")
+    __slots__ = ("holder", "passes", "renewed", "second", "share", "tokens")
 
-    def __init__(self, holder: str, second: int, tokens: int) -> None:
+    def __init__(self, holder: str, second: int, tokens: int, *, share: int = 0) -> None:
         self.holder = holder
         self.second = second
         self.tokens = tokens
+        self.share = share
         self.renewed = time.monotonic()
         self.passes = 0
 
@@ -132,10 +145,20 @@ class SharedLimiter:
             )
         return value / 1000 if value else min(left, WAKE_POLL_SECONDS)
 
-    def _handed_over(self, woken: object) -> bool:
-        """Whether a wake-up alone admits: the slot was handed over, and no window applies."""
+    @staticmethod
+    def _admitted(holder: str, reply: list[int], tokens: int) -> Lease | None:
+        """The lease an admitting reply of the acquire script gives, else ``None``."""
+        if not reply[0]:
+            return None
+        return Lease(holder, int(reply[1]), tokens, share=int(reply[2]))
+
+    def _handed_over(self, woken: Any, holder: str, tokens: int) -> Lease | None:
+        """The lease a wake-up gives on its own: the slot was handed over, and no window
+        applies (else the script runs again, and admits)."""
         limits = self.limits
-        return bool(woken) and not (limits.requests_per_minute or limits.tokens_per_minute)
+        if not woken or limits.requests_per_minute or limits.tokens_per_minute:
+            return None
+        return Lease(holder, 0, tokens, share=int(woken[1]))
 
     @property
     def passes_locally(self) -> bool:
@@ -161,7 +184,7 @@ class SharedLimiter:
             if self._sync is None:
                 import redis
 
-                client = redis.Redis.from_url(self.url)
+                client = redis.Redis.from_url(self.url, **connection_options())
                 self._scripts = tuple(map(client.register_script, (ACQUIRE, RELEASE, RENEW)))
                 self._sync = client
             return self._sync
@@ -176,14 +199,16 @@ class SharedLimiter:
             client = self._client()
             try:
                 while True:
-                    admitted, value = self._scripts[0](keys, args)
-                    if admitted:
-                        return Lease(holder, int(value), tokens)
-                    wait = self._next_wait(value, started, timeout)
-                    if value:
+                    reply = self._scripts[0](keys, args)
+                    if lease := self._admitted(holder, reply, tokens):
+                        return lease
+                    wait = self._next_wait(reply[1], started, timeout)
+                    if reply[1]:
                         time.sleep(wait)
-                    elif self._handed_over(client.blpop([self._wake_key(holder)], wait)):
-                        return Lease(holder, 0, tokens)
+                    else:
+                        woken = client.blpop([self._wake_key(holder)], wait)
+                        if lease := self._handed_over(woken, holder, tokens):
+                            return lease
             except BaseException:
                 self._scripts[1](*self._release_call(holder))  # a slot handed over meanwhile
                 raise

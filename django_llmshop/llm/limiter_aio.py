@@ -6,7 +6,7 @@ import asyncio
 import time
 from typing import Any
 
-from .limiter import WINDOW_SECONDS, Lease, SharedLimiter, logger
+from .limiter import WINDOW_SECONDS, Lease, SharedLimiter, connection_options, logger
 from .limiter_scripts import ACQUIRE, RELEASE, RENEW
 
 
@@ -22,7 +22,7 @@ class AsyncSharedLimiter:
         if self._entry is None:
             import redis.asyncio
 
-            client = redis.asyncio.Redis.from_url(self.shared.url)
+            client = redis.asyncio.Redis.from_url(self.shared.url, **connection_options())
             scripts = tuple(map(client.register_script, (ACQUIRE, RELEASE, RENEW)))
             self._entry = (client, scripts)
         return self._entry
@@ -38,14 +38,16 @@ class AsyncSharedLimiter:
             client, scripts = self._client()
             try:
                 while True:
-                    admitted, value = await scripts[0](keys, args)
-                    if admitted:
-                        return Lease(holder, int(value), tokens)
-                    wait = shared._next_wait(value, started, timeout)
-                    if value:
+                    reply = await scripts[0](keys, args)
+                    if lease := shared._admitted(holder, reply, tokens):
+                        return lease
+                    wait = shared._next_wait(reply[1], started, timeout)
+                    if reply[1]:
                         await asyncio.sleep(wait)
-                    elif shared._handed_over(await client.blpop([shared._wake_key(holder)], wait)):
-                        return Lease(holder, 0, tokens)
+                    else:
+                        woken = await client.blpop([shared._wake_key(holder)], wait)
+                        if lease := shared._handed_over(woken, holder, tokens):
+                            return lease
             except BaseException:
                 # Shielded: a cancelled wait must still pass on a slot handed over meanwhile.
                 await asyncio.shield(scripts[1](*shared._release_call(holder)))

@@ -6,7 +6,11 @@ Keys, all under one hash tag: ``slots`` a sorted set of holder ids scored by lea
 still waits (it expires if the waiter dies); ``wake:<holder>`` the list it blocks on.
 
 A release hands its slot straight to the oldest live waiter and wakes it, so the slot passes
-from one process to another in one hop, in order of arrival.
+from one process to another in one hop, in order of arrival. A holder id is
+``<host>:<pid>:<12 hex digits>``. An admitted holder learns its process's fair *share* of the
+slots: the concurrency divided among the processes that hold or wait for slots (in the reply of
+the acquire script, or as the value on its wake-up list); a process may pass a slot between its
+own calls only while it holds no more than that (see :class:`~.slots.AsyncSlots`).
 """
 
 _NOW = """
@@ -15,13 +19,32 @@ local second = tonumber(clock[1])
 local now = second * 1000 + math.floor(tonumber(clock[2]) / 1000)
 """
 
+# A fair share of the ``concurrency`` slots: divided among the processes holding or waiting.
+_SHARE = """
+local function share(slots, queue, concurrency)
+  local seen, processes = {}, 0
+  local holding, waiting = redis.call('ZRANGE', slots, 0, -1), redis.call('LRANGE', queue, 0, -1)
+  for _, holders in ipairs({holding, waiting}) do
+    for _, holder in ipairs(holders) do
+      local process = string.sub(holder, 1, -14)
+      if not seen[process] then
+        seen[process] = true
+        processes = processes + 1
+      end
+    end
+  end
+  return math.ceil(concurrency / math.max(processes, 1))
+end
+"""
+
 # KEYS: slots, window, queue, alive:<holder>.
 # ARGV: holder, concurrency, lease ms, requests/min, tokens/min, tokens, window s, alive ms.
-# Returns {1, second of the window bucket} when admitted, {0, 0} when queued for a slot, or
-# {0, ms} to wait for the window to slide (a slot handed over meanwhile stays held). Limits of 0
-# are off. Expired leases are dropped first.
+# Returns {1, second of the window bucket, share} when admitted, {0, 0} when queued for a slot,
+# or {0, ms} to wait for the window to slide (a slot handed over meanwhile stays held). Limits of
+# 0 are off. Expired leases are dropped first.
 ACQUIRE = (
     _NOW
+    + _SHARE
     + """
 local concurrency = tonumber(ARGV[2])
 if concurrency > 0 then
@@ -75,8 +98,9 @@ if concurrency > 0 then
   redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
   redis.call('PEXPIRE', KEYS[1], ARGV[3])
   redis.call('DEL', KEYS[4])
+  return {1, second, share(KEYS[1], KEYS[3], concurrency)}
 end
-return {1, second}
+return {1, second, 0}
 """
 )
 
@@ -85,6 +109,7 @@ return {1, second}
 # and of a wait given up. Returns 1 when a slot was freed.
 RELEASE = (
     _NOW
+    + _SHARE
     + """
 redis.call('DEL', KEYS[3])
 redis.call('LREM', KEYS[2], 0, ARGV[1])
@@ -98,7 +123,7 @@ while true do
     redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), waiter)
     redis.call('PEXPIRE', KEYS[1], ARGV[3])
     local wake = ARGV[4] .. ':wake:' .. waiter
-    redis.call('RPUSH', wake, 1)
+    redis.call('RPUSH', wake, share(KEYS[1], KEYS[2], tonumber(ARGV[2])))
     redis.call('PEXPIRE', wake, 60000)
     break
   end

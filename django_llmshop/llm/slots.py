@@ -74,9 +74,12 @@ class AsyncSlots:
 
     A shared slot that a call gives back passes straight to a call of this loop waiting for one,
     up to :data:`LOCAL_PASSES` times in a row, before it goes back to the queue that all
-    processes share: a busy batch skips two Redis round trips and a wake-up in another process
-    for most calls, and no process keeps slots from the others for long. Only calls that a
-    passing slot is sure to reach wait here; the others queue in Redis.
+    processes share: a busy batch skips two Redis round trips, and a wake-up in another process,
+    for most calls. A slot passes only while this loop holds no more than its fair share of the
+    slots (``Lease.share``, from Redis): beyond that it goes back to the queue at once, so no
+    process runs ahead of the others with more than its share (and is then left alone with its
+    work at the end, under its own ``max_concurrency``). Only calls that a passing slot is sure
+    to reach wait here; the others queue in Redis.
     """
 
     def __init__(
@@ -87,6 +90,8 @@ class AsyncSlots:
         self.wait = wait
         self._pass = limiter is not None and limiter.passes_locally
         self._passable = 0  # slots held here that may still pass to another call
+        self._held = 0  # shared slots held here
+        self._share = 0  # the most this loop may hold and still pass one on
         self._waiters: deque[asyncio.Future[Lease | None]] = deque()
         self._renewals: set[asyncio.Task[None]] = set()
 
@@ -101,6 +106,8 @@ class AsyncSlots:
                 lease = await self.limiter.acquire(estimate_request_tokens(request), self.wait)
                 if lease is not None and self._pass:
                     self._passable += 1
+                    self._held += 1
+                    self._share = lease.share
             return lease
         except BaseException:
             if self._local is not None:
@@ -142,7 +149,7 @@ class AsyncSlots:
 
     async def _give_back_shared(self, lease: Lease) -> None:
         if self._pass and lease.passes < LOCAL_PASSES:
-            while self._waiters:
+            while self._held <= self._share and self._waiters:
                 waiter = self._waiters.popleft()
                 if not waiter.done():
                     lease.passes += 1
@@ -152,6 +159,9 @@ class AsyncSlots:
                     waiter.set_result(lease)
                     return
             self._passable -= 1
+            self._send_extra_waiters_to_redis()
+        if self._pass:
+            self._held -= 1
         if self.limiter is not None:
             # Shielded: a task cancelled while releasing must still free the shared slot.
             await asyncio.shield(self.limiter.release(lease))

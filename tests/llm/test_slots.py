@@ -15,9 +15,10 @@ REQUEST = httpx.Request("POST", "http://127.0.0.1/v1/chat/completions", content=
 class CountingLimiter:
     """Stands in for a SharedLimiter and its asyncio view; counts what reaches "Redis"."""
 
-    def __init__(self, limits: SharedLimits) -> None:
+    def __init__(self, limits: SharedLimits, *, share: int = 1) -> None:
         self.limits = limits
         self.passes_locally = True
+        self.share = share  # this process's fair share of the slots, as Redis would tell
         self.acquired: list[Lease] = []
         self.released: list[Lease] = []
 
@@ -25,7 +26,7 @@ class CountingLimiter:
         return self
 
     async def acquire(self, tokens: int, timeout: float) -> Lease:
-        lease = Lease(f"holder-{len(self.acquired)}", 0, tokens)
+        lease = Lease(f"holder-{len(self.acquired)}", 0, tokens, share=self.share)
         self.acquired.append(lease)
         return lease
 
@@ -77,3 +78,23 @@ def test_a_cancelled_local_wait_passes_the_slot_on_or_back() -> None:
 
     asyncio.run(run())
     assert shared.released == shared.acquired  # the slot went back, not lost
+
+
+def test_a_slot_held_beyond_the_process_share_goes_back_to_the_shared_queue() -> None:
+    shared = CountingLimiter(SharedLimits("test", concurrency=2), share=1)
+
+    async def run() -> Lease | None:
+        slots = AsyncSlots(None, shared, wait=5)  # type: ignore[arg-type]
+        first = await slots.take(REQUEST)
+        waiting = asyncio.ensure_future(slots.take(REQUEST))  # for the slot of this loop
+        await asyncio.sleep(0)
+        second = await slots.take(REQUEST)  # from "Redis": one waiter per slot here at most
+        await slots.give_back(first)  # two held, one more than the share: back to "Redis"
+        assert shared.released == [first] and not waiting.done()
+        await slots.give_back(second)  # within the share now: passed on
+        passed = await waiting
+        await slots.give_back(passed)
+        return passed
+
+    assert asyncio.run(run()) is shared.acquired[1]
+    assert len(shared.acquired) == 2 and shared.released == shared.acquired
