@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import httpx
@@ -31,6 +32,8 @@ from django_llmshop.llm import AsyncLLMClient, LLMClient  # noqa: E402
 MESSAGES = [{"role": "user", "content": "Is the 750 ml bottle dishwasher safe?"}]
 REPLY = "Yes: the body and lid go on the top rack; hand-wash the straw."
 Run = Callable[[int], None]  # makes n calls
+Row = tuple[str, str]  # client, kind of call
+KINDS = ("plain", "streamed", "async")
 
 
 def measure(run: Run, calls: int) -> tuple[float, float]:
@@ -44,58 +47,106 @@ async def _async_client(base_url: str) -> AsyncLLMClient:
     return AsyncLLMClient(base_url=base_url, model="fake-model", api_key="k", timeout=30)
 
 
-def clients(base_url: str) -> dict[str, Run]:
-    url = f"{base_url}/chat/completions"
-    body = {"model": "fake-model", "messages": MESSAGES}
-    headers = {"Authorization": "Bearer k"}
-    raw = httpx.Client(timeout=30)
-    ours = LLMClient(base_url=base_url, model="fake-model", api_key="k", timeout=30)
+def sse_text(lines: list[str]) -> str:
+    """The reply text of a streamed chat completion's server-sent events."""
+    parts = []
+    for line in lines:
+        if line.startswith("data: ") and line != "data: [DONE]":
+            for choice in json.loads(line[6:])["choices"]:
+                parts.append(choice["delta"].get("content") or "")
+    return "".join(parts)
 
-    def raw_plain(n: int) -> None:
-        for _ in range(n):
-            response = raw.post(url, json=body, headers=headers)
-            response.raise_for_status()
-            assert response.json()["choices"][0]["message"]["content"] == REPLY
 
-    def ours_plain(n: int) -> None:
-        for _ in range(n):
-            assert ours.chat(MESSAGES).text == REPLY
+def on_loop(loop: asyncio.AbstractEventLoop, call: Callable[[], Awaitable[str]]) -> Run:
+    """n awaited calls, one after another, on the run's one event loop."""
 
-    def ours_stream(n: int) -> None:
-        for _ in range(n):
-            assert "".join(chunk.text for chunk in ours.stream(MESSAGES)) == REPLY
-
-    # One event loop and one async client for the whole run, as a worker process would keep.
-    loop = asyncio.new_event_loop()
-    aours = loop.run_until_complete(_async_client(base_url))
-
-    def ours_async(n: int) -> None:
+    def run(n: int) -> None:
         async def calls() -> None:
             for _ in range(n):
-                assert (await aours.chat(MESSAGES)).text == REPLY
+                assert await call() == REPLY
 
         loop.run_until_complete(calls())
 
-    found: dict[str, Run] = {
-        "raw httpx": raw_plain,
-        "ours": ours_plain,
-        "ours, streamed": ours_stream,
-        "ours, async": ours_async,
+    return run
+
+
+def in_turn(call: Callable[[], str]) -> Run:
+    def run(n: int) -> None:
+        for _ in range(n):
+            assert call() == REPLY
+
+    return run
+
+
+def raw_clients(base_url: str, loop: asyncio.AbstractEventLoop) -> dict[Row, Run]:
+    url = f"{base_url}/chat/completions"
+    body = {"model": "fake-model", "messages": MESSAGES}
+    headers = {"Authorization": "Bearer k"}
+    raw, araw = httpx.Client(timeout=30), httpx.AsyncClient(timeout=30)
+
+    def plain() -> str:
+        response = raw.post(url, json=body, headers=headers)
+        response.raise_for_status()
+        return str(response.json()["choices"][0]["message"]["content"])
+
+    def streamed() -> str:
+        with raw.stream("POST", url, json={**body, "stream": True}, headers=headers) as response:
+            response.raise_for_status()
+            return sse_text(list(response.iter_lines()))
+
+    async def awaited() -> str:
+        response = await araw.post(url, json=body, headers=headers)
+        response.raise_for_status()
+        return str(response.json()["choices"][0]["message"]["content"])
+
+    return {
+        ("raw httpx", "plain"): in_turn(plain),
+        ("raw httpx", "streamed"): in_turn(streamed),
+        ("raw httpx", "async"): on_loop(loop, awaited),
     }
+
+
+def our_clients(base_url: str, loop: asyncio.AbstractEventLoop) -> dict[Row, Run]:
+    ours = LLMClient(base_url=base_url, model="fake-model", api_key="k", timeout=30)
+    # One async client for the whole run, as a worker process would keep.
+    aours = loop.run_until_complete(_async_client(base_url))
+
+    async def awaited() -> str:
+        return (await aours.chat(MESSAGES)).text
+
+    return {
+        ("ours", "plain"): in_turn(lambda: ours.chat(MESSAGES).text),
+        ("ours", "streamed"): in_turn(lambda: "".join(c.text for c in ours.stream(MESSAGES))),
+        ("ours", "async"): on_loop(loop, awaited),
+    }
+
+
+def openai_clients(base_url: str, loop: asyncio.AbstractEventLoop) -> dict[Row, Run]:
     try:
         import openai
     except ImportError:
         print("openai is not installed: it is left out")
-        return found
+        return {}
     official = openai.OpenAI(base_url=base_url, api_key="k", max_retries=0)
+    aofficial = openai.AsyncOpenAI(base_url=base_url, api_key="k", max_retries=0)
+    create, acreate = official.chat.completions.create, aofficial.chat.completions.create
 
-    def openai_plain(n: int) -> None:
-        for _ in range(n):
-            response = official.chat.completions.create(model="fake-model", messages=MESSAGES)  # type: ignore[arg-type]
-            assert response.choices[0].message.content == REPLY
+    def plain() -> str:
+        return str(create(model="fake-model", messages=MESSAGES).choices[0].message.content)  # type: ignore[arg-type]
 
-    found["openai-python"] = openai_plain
-    return found
+    def streamed() -> str:
+        chunks = create(model="fake-model", messages=MESSAGES, stream=True)  # type: ignore[arg-type]
+        return "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+
+    async def awaited() -> str:
+        response = await acreate(model="fake-model", messages=MESSAGES)  # type: ignore[arg-type]
+        return str(response.choices[0].message.content)
+
+    return {
+        ("openai-python", "plain"): in_turn(plain),
+        ("openai-python", "streamed"): in_turn(streamed),
+        ("openai-python", "async"): on_loop(loop, awaited),
+    }
 
 
 def main() -> None:
@@ -111,13 +162,16 @@ def main() -> None:
     try:
         assert server.stdout is not None
         base_url = server.stdout.readline().decode().strip()
-        runs = clients(base_url)
+        loop = asyncio.new_event_loop()
+        runs: dict[Row, Run] = {}
+        for found in (raw_clients, our_clients, openai_clients):
+            runs.update(found(base_url, loop))
         for run in runs.values():  # warm up connections and caches
             run(20)
-        samples: dict[str, list[tuple[float, float]]] = {name: [] for name in runs}
+        samples: dict[Row, list[tuple[float, float]]] = {row: [] for row in runs}
         for _ in range(args.rounds):
-            for name, run in runs.items():
-                samples[name].append(measure(run, args.calls))
+            for row, run in runs.items():
+                samples[row].append(measure(run, args.calls))
     finally:
         server.terminate()
         server.wait(timeout=20)
@@ -130,12 +184,14 @@ def main() -> None:
         openai_version = "not installed"
     print(f"httpx {httpx.__version__}, openai {openai_version}; fake endpoint in its own process")
     print(f"{args.rounds} rounds × {args.calls} calls each")
-    baseline = statistics.median(cpu for cpu, _ in samples["raw httpx"])
-    print(f"{'client':<16}{'CPU µs/call':>13}{'wall µs/call':>14}{'CPU ratio to raw httpx':>25}")
-    for name, values in samples.items():
-        cpu = statistics.median(c for c, _ in values)
-        wall = statistics.median(w for _, w in values)
-        print(f"{name:<16}{cpu * 1e6:>13.0f}{wall * 1e6:>14.0f}{cpu / baseline:>25.3f}")
+    print()
+    print("| client | call | CPU µs/call | wall µs/call | CPU vs raw httpx, same call |")
+    print("|---|---|---|---|---|")
+    for client, kind in sorted(runs, key=lambda row: (KINDS.index(row[1]), row[0] != "raw httpx")):
+        cpu = statistics.median(c for c, _ in samples[client, kind])
+        wall = statistics.median(w for _, w in samples[client, kind])
+        baseline = statistics.median(c for c, _ in samples["raw httpx", kind])
+        print(f"| {client} | {kind} | {cpu * 1e6:.0f} | {wall * 1e6:.0f} | {cpu / baseline:.2f} |")
 
 
 if __name__ == "__main__":
