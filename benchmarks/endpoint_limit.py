@@ -11,7 +11,9 @@ the local cap alone shows what happens without it: the second host doubles the l
 run splits the limit statically over the processes (MAX_CONCURRENCY = LIMIT / 4): it holds the
 limit, but leaves the endpoint idle whenever some processes have no work. On a busy machine the
 ideal is out of reach for every run (the clients and the fake endpoint share the cores), so each
-rate is also given as a ratio to the static split of the same run.
+rate is also given as a ratio to the static split of the same run. An unmeasured round of each
+kind comes first, so that one-time costs of a fresh process (imports, the Lua scripts loaded in
+Redis) are left out, as they are for a long-lived worker.
 
     python benchmarks/endpoint_limit.py [--limit 16] [--latency 0.2] [--calls 120] [--rounds 2]
 
@@ -76,9 +78,11 @@ def run_batch(host_settings: dict[str, Any], calls: int) -> tuple[int, int]:
     return asyncio.run(batch())
 
 
-def worker(plans: Any, calls: int, start: Any, results: Any) -> None:
-    """One worker process: for each run, its host's settings, then one batch at the signal."""
-    while (host_settings := plans.get()) is not None:
+def worker(plans: Any, start: Any, results: Any) -> None:
+    """One worker process: for each run, its host's settings and calls, then one batch at the
+    signal."""
+    while (plan := plans.get()) is not None:
+        host_settings, calls = plan
         start.wait()
         began = time.time()
         done, busy = run_batch(host_settings, calls)
@@ -97,14 +101,16 @@ class Fleet:
             [spawn.Queue() for _ in range(args.processes_per_host)] for _ in range(args.hosts)
         ]
         self.processes = [
-            spawn.Process(target=worker, args=(plans, args.calls, self.start, self.results))
+            spawn.Process(target=worker, args=(plans, self.start, self.results))
             for host in self.plans
             for plans in host
         ]
         for process in self.processes:
             process.start()
 
-    def run(self, server: FakeLLMServer, shared: bool, per_process: int) -> dict[str, float]:
+    def run(
+        self, server: FakeLLMServer, shared: bool, per_process: int, calls: int
+    ) -> dict[str, float]:
         args, name = self.args, f"bench-{uuid.uuid4().hex[:8]}"
         for host in self.plans:
             # Each host has its own settings, as separate machines would.
@@ -117,7 +123,7 @@ class Fleet:
                 "LIMITER_REDIS_URL": args.redis if shared else None,
             }
             for plans in host:
-                plans.put(host_settings)
+                plans.put((host_settings, calls))
         server.reset_peak()
         self.start.wait()  # every process is ready: the clock starts now
         outcomes = [self.results.get(timeout=300) for _ in self.processes]
@@ -163,9 +169,13 @@ def main() -> None:
     fleet = Fleet(args)
     try:
         with FakeLLMServer(latency=args.latency) as server:
+            # An unmeasured round first, as a long-lived worker would have done: its imports
+            # (redis, httpx), the Lua scripts loaded in Redis, the first connections.
+            for _label, shared, per_process in kinds:
+                fleet.run(server, shared, per_process, args.limit)
             for _ in range(args.rounds):
                 for label, shared, per_process in kinds:
-                    runs[label].append(fleet.run(server, shared, per_process))
+                    runs[label].append(fleet.run(server, shared, per_process, args.calls))
     finally:
         fleet.stop()
     # The highest peak of all rounds, beside the fastest round: other load on the machine only
