@@ -57,8 +57,11 @@ def test_a_slot_handed_over_tells_the_share_of_its_new_holder(
             threading.Thread(target=wait, args=(label, in_process(redis_url, name, process)))
         )
         waiters[-1].start()
-        while client.llen(queue) < len(waiters):
+        for _ in range(1000):  # queued, in this order
+            if client.llen(queue) == len(waiters):
+                break
             threading.Event().wait(0.01)
+        assert client.llen(queue) == len(waiters)
     holder.release(leases.pop())  # to b, while a's call still waits
     for waiter in waiters:
         waiter.join(timeout=15)
