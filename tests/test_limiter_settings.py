@@ -8,6 +8,7 @@ import pytest
 
 from django_llmshop.llm import LLMClient
 from django_llmshop.llm.limiter import SharedLimits
+from django_llmshop.testing import FakeLLMServer
 from tests.conftest import missing_redis
 from tests.test_limiter import call_in_threads
 
@@ -31,15 +32,20 @@ def test_without_redis_only_the_local_cap_applies(llm_settings, settings) -> Non
     from django_llmshop.gateway import _client_kwargs
     from django_llmshop.limiter import limiter_for
 
-    endpoint_settings(settings, MAX_CONCURRENCY=2, SHARED_MAX_CONCURRENCY=1)
-    endpoint = llmshop_settings.endpoint("default")
-    assert limiter_for(endpoint) is None
-    assert "llmshop.W002" in {message.id for message in check_settings()}
-    llm_settings.latency = 0.05
-    client = LLMClient(**_client_kwargs(endpoint))
-    outcomes = call_in_threads([client], calls_each=2, threads_each=6)
-    assert all(isinstance(outcome, str) for outcome in outcomes)
-    assert 1 <= llm_settings.peak_in_flight <= 2
+    # A server of its own: the session's may still hold requests an earlier test left stalled,
+    # and they would count in its peak.
+    with FakeLLMServer() as server:
+        server.latency = 0.05
+        endpoint_settings(
+            settings, BASE_URL=server.base_url, MAX_CONCURRENCY=2, SHARED_MAX_CONCURRENCY=1
+        )
+        endpoint = llmshop_settings.endpoint("default")
+        assert limiter_for(endpoint) is None
+        assert "llmshop.W002" in {message.id for message in check_settings()}
+        client = LLMClient(**_client_kwargs(endpoint))
+        outcomes = call_in_threads([client], calls_each=2, threads_each=6)
+        assert all(isinstance(outcome, str) for outcome in outcomes)
+        assert 1 <= server.peak_in_flight <= 2
 
 
 def test_with_redis_the_endpoint_gets_its_shared_limiter(llm_settings, settings, redis_url) -> None:  # type: ignore[no-untyped-def]
