@@ -2,9 +2,9 @@
 
 Debris, made-up words, numbers the record does not hold and a wrong language are errors that
 fail the gate (``blocking``): such a draft is generated once more with a note saying what was
-wrong, and kept as failed if the second one fails too. Repetition and a length far from the
-one asked for are warnings. Nothing here needs the model to know anything: every check looks
-at the draft's form or compares it with the record::
+wrong, and kept as failed if the second one fails too. Repetition, a length far from the one
+asked for and a text that names nothing of the product are warnings. Nothing here needs the model
+to know anything: every check looks at the draft's form or compares it with the record::
 
     findings = check_draft("Holds 120 ingredients. palablados", facts, language="en")
     blocking(findings)  # [Finding(kind="number", text="120"), Finding(kind="nonword", ...)]
@@ -24,10 +24,11 @@ from .facts import Facts
 from .findings import Finding
 from .form import find_length, find_repetition, find_wrong_language
 from .numerals import scan_numbers
+from .topic import find_off_topic
 from .words import find_non_words
 
 #: Finding kinds of the quality gate, beside the fact check's.
-QUALITY_KINDS = ("debris", "nonword", "number", "language", "repetition", "length")
+QUALITY_KINDS = ("debris", "nonword", "number", "language", "offtopic", "repetition", "length")
 #: Error kinds that fail the gate: the draft is regenerated, then failed, never offered as clean.
 BLOCKING_KINDS = frozenset({"debris", "nonword", "number", "language"})
 _NUMERIC_KINDS = {"quantity", "percentage", "dimensions", "price", "year", "count", "identifier"}
@@ -146,6 +147,7 @@ def check_quality(
         *find_non_words(text, facts.corpus, language),
         *numbers,
         *find_wrong_language(text, language, facts.corpus),
+        *find_off_topic(text, facts, language),
         *find_repetition(text, language),
         *find_length(text, words),
     ]
