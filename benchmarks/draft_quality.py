@@ -14,6 +14,9 @@ Two parts, both printed beside the old gate:
 
     python benchmarks/draft_quality.py [--products 100] [--planted-only] [--show 3] [--seed 7]
 
+The products are the shop's and the books with a blurb (a rewrite), taken in turn, then the
+books without one (a description from the record alone): ``--products 265`` is all of them.
+
 ``--base-url`` (and ``--model``) runs the model part against another OpenAI-compatible endpoint
 instead of starting the bundled model, e.g. to compare a candidate model on the same products.
 """
@@ -124,7 +127,30 @@ def _products(count: int, folder: Path) -> list[Any]:
     mixed = [p for pair in zip(shop, books, strict=False) for p in pair]
     longer = shop if len(shop) > len(books) else books
     mixed += longer[min(len(shop), len(books)) :]
+    # Last, the books without a blurb: a description written from the record alone.
+    if folder.is_dir():
+        for book in new_books(folder):
+            mixed.append(
+                Product.objects.create(
+                    category=category,
+                    name=book.title[:200],
+                    slug=f"book-{book.isbn}",
+                    sku=book.isbn,
+                    price=book.price,
+                    stock=5,
+                    attributes={"isbn": book.isbn},
+                    description="",
+                )  # fmt: skip
+            )
     return mixed[:count]
+
+
+def new_books(folder: Path) -> list[Any]:
+    """The books of the data set without a blurb, each once."""
+    from benchmarks.factcheck_books import load_books
+
+    unique = {b.isbn: b for b in load_books(folder)}
+    return [b for b in unique.values() if not b.blurb.strip()]
 
 
 def _first_reply_text(product: Any) -> str | None:
@@ -159,7 +185,12 @@ def _record_facts(product: Any) -> Facts:
 
 
 def run_model(
-    count: int, folder: Path, show: int, base_url: str | None = None, model: str = ""
+    count: int,
+    folder: Path,
+    show: int,
+    base_url: str | None = None,
+    model: str = "",
+    skip: int = 0,
 ) -> None:
     """Generate the drafts on the bundled model, or on ``base_url``'s ``model`` when given."""
     from django_llmshop.localmodel import LocalModelServer, server_available
@@ -180,7 +211,7 @@ def run_model(
         from django_llmshop.content.services import start_job
         from django_llmshop.models import LLMCall
 
-        products = _products(count, folder)
+        products = _products(count, folder)[skip:]
         books = sum(p.sku.isdigit() for p in products)
         print(
             f"\nmodel run: {len(products)} products ({len(products) - books} of the shop, "
@@ -265,6 +296,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--base-url", help="an OpenAI-compatible endpoint, not the bundled model")
     parser.add_argument("--model", default="", help="the model name to ask --base-url for")
+    parser.add_argument(
+        "--skip", type=int, default=0, help="leave out the first N products (extend a run)"
+    )
     args = parser.parse_args()
 
     texts = shop_texts()
@@ -274,7 +308,7 @@ def main() -> None:
         print(f"books skipped: {args.data} is absent (the shop's own texts only)")
     evaluate_planted(texts, random.Random(args.seed), show=args.show)
     if not args.planted_only:
-        run_model(args.products, args.data, args.show, args.base_url, args.model)
+        run_model(args.products, args.data, args.show, args.base_url, args.model, args.skip)
 
 
 if __name__ == "__main__":
