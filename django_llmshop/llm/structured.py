@@ -11,6 +11,13 @@ from .errors import OutputValidationError
 from .json_output import extract_json, validation_errors
 from .types import ChatResult
 
+#: The most of an invalid reply shown back to the model in the repair request: its start and
+#: its end, around a gap. A small model that ran on without stopping can write thousands of
+#: tokens, and the whole of them would push the repair past the model's context.
+REPAIR_ECHO_CHARS = (1500, 500)
+#: The most validation errors listed in the repair request.
+REPAIR_ERRORS = 8
+
 
 def check_output(
     result: ChatResult, response_format: Mapping[str, Any] | None
@@ -45,17 +52,28 @@ def repair_payload(
     payload: Mapping[str, Any], bad: ChatResult, errors: list[str]
 ) -> dict[str, Any]:
     """The request body that shows the model its invalid reply and what is wrong with it."""
+    listed = "; ".join(errors[:REPAIR_ERRORS])
+    if len(errors) > REPAIR_ERRORS:
+        listed += f"; and {len(errors) - REPAIR_ERRORS} more"
     messages = [
         *payload["messages"],
-        {"role": "assistant", "content": bad.text},
+        {"role": "assistant", "content": shortened(bad.text)},
         {
             "role": "user",
             "content": "Your reply is not valid: "
-            + "; ".join(errors)
+            + listed
             + ". Reply again with only the corrected JSON, and no other text.",
         },
     ]
     return {**payload, "messages": messages}
+
+
+def shortened(text: str) -> str:
+    """``text``, or its start and end around "…" when it is longer than the repair shows."""
+    head, tail = REPAIR_ECHO_CHARS
+    if len(text) <= head + tail + 1:
+        return text
+    return f"{text[:head]}…{text[-tail:]}"
 
 
 def output_failure(result: ChatResult, errors: list[str]) -> OutputValidationError:

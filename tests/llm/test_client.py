@@ -727,3 +727,13 @@ def test_stream_bodies_are_parsed_as_they_arrive():
     h = Harness(lambda request: httpx.Response(200, content=iter(parts)))
     s = h.client.stream(MESSAGES)
     assert "".join(chunk.text for chunk in s) == "naïve € café"
+
+
+def test_a_long_invalid_reply_is_shown_shortened_in_the_repair():
+    # A small model that never stopped: the whole reply would not fit the model's context again.
+    rambling = '{"title": "' + "very " * 3000
+    h = Harness(chat(rambling), chat('{"title": "Red shoes", "bullets": []}'))
+    assert h.client.chat(MESSAGES, response_format=SCHEMA_FORMAT).parsed["title"] == "Red shoes"
+    echoed = h.endpoint.body(1)["messages"][2]["content"]
+    assert len(echoed) == 2001 and echoed.startswith('{"title": "very') and "…" in echoed
+    assert len(json.dumps(h.endpoint.body(1))) < 3000
