@@ -173,9 +173,8 @@ def main() -> None:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory()))
         capable = False
         if args.fake:
-            from django_llmshop.testing import FakeLLMServer
-
             from benchmarks.chat_quality_capable import respond
+            from django_llmshop.testing import FakeLLMServer
 
             server = stack.enter_context(FakeLLMServer())
             server.responder = respond
