@@ -86,10 +86,8 @@ class DatabaseCounters:
     def _ensure(self, counters: Sequence[Counter], seed: Seed) -> None:
         """Create the missing rows, each in its own transaction before any row is locked (a
         create waiting on another's uncommitted row while holding locks could deadlock)."""
-        wanted = Q(pk__in=[])
-        for counter in counters:
-            wanted |= Q(scope=counter.scope, period=counter.period, starts=counter.starts)
-        present = set(BudgetCounter.objects.filter(wanted).values_list("scope", "period", "starts"))
+        rows = BudgetCounter.objects.filter(_rows_of(counters))
+        present = set(rows.values_list("scope", "period", "starts"))
         for counter in counters:
             if (counter.scope, counter.period, counter.starts) in present:
                 continue
@@ -144,10 +142,7 @@ class DatabaseCounters:
         return spent
 
     def _ids(self, counters: Sequence[Counter]) -> list[int]:
-        wanted = Q(pk__in=[])
-        for counter in counters:
-            wanted |= Q(scope=counter.scope, period=counter.period, starts=counter.starts)
-        return list(BudgetCounter.objects.filter(wanted).values_list("pk", flat=True))
+        return list(BudgetCounter.objects.filter(_rows_of(counters)).values_list("pk", flat=True))
 
     def _drop_hold(self, counter: Counter, token: str) -> bool:
         deleted, _ = BudgetHold.objects.filter(
@@ -165,6 +160,14 @@ class DatabaseCounters:
             row = self._rows(counter).values_list("spent_micros", "held_micros").first()
             values.append(sum(row) if row else 0)
         return values
+
+
+def _rows_of(counters: Sequence[Counter]) -> Q:
+    """The ``BudgetCounter`` rows of ``counters``, as a filter."""
+    wanted = Q(pk__in=[])
+    for counter in counters:
+        wanted |= Q(scope=counter.scope, period=counter.period, starts=counter.starts)
+    return wanted
 
 
 def _order(counter: Counter) -> tuple[str, str, date]:
