@@ -18,7 +18,6 @@ siblings over one base: the sync one hands out a ``ChatStream``, the async one a
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
@@ -31,15 +30,17 @@ from django_llmshop.budgets import check_budget as check_budget
 from django_llmshop.budgets import daily_limit as daily_limit
 from django_llmshop.calllog import MAX_CALL_TOKENS as MAX_CALL_TOKENS
 from django_llmshop.calllog import MAX_COST as MAX_COST
-from django_llmshop.conf import Endpoint, llmshop_settings, on_reload
-from django_llmshop.limiter import limiter_for
+from django_llmshop.clients import RECORD_SINK_KEY as RECORD_SINK_KEY
+from django_llmshop.clients import async_client_for_endpoint, awrite_call_record, client_kwargs
+from django_llmshop.clients import client_for_endpoint as client_for_endpoint
+from django_llmshop.clients import close_clients as close_clients
+from django_llmshop.conf import llmshop_settings
 from django_llmshop.llm import (
     AsyncChatStream,
     AsyncLLMClient,
     CallRecord,
     ChatResult,
     ChatStream,
-    CircuitBreaker,
     LLMClient,
     StreamChunk,
 )
@@ -53,70 +54,9 @@ Reserver = Callable[
     Awaitable["Hold | None"],
 ]
 
-_lock = threading.Lock()
-_clients: dict[str, LLMClient] = {}
-_breakers: dict[str, CircuitBreaker] = {}
-
 #: Writes an ``LLMCall`` row and settles the call's budget hold (the batch and the chat's
 #: failure log write through this name too, so every logged cost is counted).
 write_call_record = record_call
-_awrite_call_record = sync_to_async(record_call, thread_sensitive=True)
-
-
-async def awrite_call_record(record: CallRecord) -> None:
-    await _awrite_call_record(record)
-
-
-def _breaker(alias: str) -> CircuitBreaker:
-    breaker = _breakers.get(alias)
-    if breaker is None:
-        conf = llmshop_settings.CIRCUIT_BREAKER
-        breaker = CircuitBreaker(
-            failure_threshold=int(conf["FAILURE_THRESHOLD"]),
-            reset_timeout=float(conf["RESET_SECONDS"]),
-        )
-        _breakers[alias] = breaker
-    return breaker
-
-
-def _client_kwargs(endpoint: Endpoint) -> dict[str, Any]:
-    return {
-        "base_url": endpoint.base_url,
-        "api_key": endpoint.api_key or None,
-        "model": endpoint.model,
-        "timeout": endpoint.timeout,
-        "connect_timeout": endpoint.connect_timeout,
-        "max_retries": endpoint.max_retries,
-        "retry_after_cap": float(llmshop_settings.RETRY_AFTER_CAP),
-        "max_concurrency": endpoint.max_concurrency,
-        "limiter": limiter_for(endpoint),
-        "headers": endpoint.headers or None,
-        "embedding_model": endpoint.embedding_model,
-        "breaker": _breaker(endpoint.alias),
-    }
-
-
-def client_for_endpoint(alias: str) -> LLMClient:
-    """The process-wide sync client of an endpoint (clients are costly to build: reuse them)."""
-    client = _clients.get(alias)
-    if client is None:
-        with _lock:
-            client = _clients.get(alias)
-            if client is None:
-                endpoint = llmshop_settings.endpoint(alias)
-                client = LLMClient(**_client_kwargs(endpoint), on_record=write_call_record)
-                _clients[alias] = client
-    return client
-
-
-@on_reload
-def close_clients() -> None:
-    """Close and forget every cached client and breaker (settings changed)."""
-    with _lock:
-        for client in _clients.values():
-            client.close()
-        _clients.clear()
-        _breakers.clear()
 
 
 # --- the purpose-bound facades ---------------------------------------------------------------
@@ -175,6 +115,23 @@ class PurposeLLM(_PurposeBase):
         hold = self._reserve(messages, kwargs=kwargs)
         return self.client.stream(messages, metadata=self._metadata(obj, hold), **kwargs)
 
+    def async_stream(
+        self,
+        messages: Sequence[Mapping[str, Any]],
+        *,
+        records: list[CallRecord],
+        obj: models.Model | None = None,
+        **kwargs: Any,
+    ) -> AsyncChatStream:
+        """Hold the budget now, in this thread; stream later, in the process's event loop
+        thread, on the endpoint's shared async client. The call's record is appended to
+        ``records`` rather than written there: the caller writes it (``write_call_record``)
+        from its own thread, with its own database connection, once the stream has ended."""
+        hold = self._reserve(messages, kwargs=kwargs)
+        metadata = {**self._metadata(obj, hold), RECORD_SINK_KEY: records.append}
+        client = async_client_for_endpoint(self.endpoint.alias)
+        return client.stream(messages, metadata=metadata, **kwargs)
+
     def embed(self, texts: Sequence[str], *, obj: models.Model | None = None) -> list[list[float]]:
         hold = self._reserve(inputs=texts)
         return self.client.embed(list(texts), metadata=self._metadata(obj, hold))
@@ -204,7 +161,7 @@ class AsyncPurposeLLM(_PurposeBase):
 
     async def __aenter__(self) -> AsyncPurposeLLM:
         on_record = self._record_sink or awrite_call_record
-        self._aclient = AsyncLLMClient(**_client_kwargs(self.endpoint), on_record=on_record)
+        self._aclient = AsyncLLMClient(**client_kwargs(self.endpoint), on_record=on_record)
         return self
 
     async def __aexit__(self, *exc: object) -> None:

@@ -28,8 +28,8 @@ def endpoint_settings(settings, **keys: object) -> None:  # type: ignore[no-unty
 
 def test_without_redis_only_the_local_cap_applies(llm_settings, settings) -> None:  # type: ignore[no-untyped-def]
     from django_llmshop.checks import check_settings
+    from django_llmshop.clients import client_kwargs
     from django_llmshop.conf import llmshop_settings
-    from django_llmshop.gateway import _client_kwargs
     from django_llmshop.limiter import limiter_for
 
     # A server of its own: the session's may still hold requests an earlier test left stalled,
@@ -42,7 +42,7 @@ def test_without_redis_only_the_local_cap_applies(llm_settings, settings) -> Non
         endpoint = llmshop_settings.endpoint("default")
         assert limiter_for(endpoint) is None
         assert "llmshop.W002" in {message.id for message in check_settings()}
-        client = LLMClient(**_client_kwargs(endpoint))
+        client = LLMClient(**client_kwargs(endpoint))
         outcomes = call_in_threads([client], calls_each=2, threads_each=6)
         assert all(isinstance(outcome, str) for outcome in outcomes)
         assert 1 <= server.peak_in_flight <= 2

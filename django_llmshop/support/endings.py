@@ -21,7 +21,8 @@ from django_llmshop.conf import llmshop_settings
 from django_llmshop.gateway import write_call_record
 from django_llmshop.llm import CallRecord
 from django_llmshop.support.models import Message
-from django_llmshop.support.streambuffer import ERROR, StreamWriter, get_stream_buffer
+from django_llmshop.support.streambuffer import ERROR, get_stream_buffer
+from django_llmshop.support.streamwriter import StreamWriter
 
 logger = logging.getLogger("django_llmshop.support")
 

@@ -20,7 +20,6 @@ from django.utils.translation import override
 
 from django_llmshop.adapters import get_adapter
 from django_llmshop.conf import llmshop_settings
-from django_llmshop.dbconnections import release_connections
 from django_llmshop.gateway import llm_for
 from django_llmshop.llm import LLMError
 from django_llmshop.models import LLMCall
@@ -36,8 +35,10 @@ from django_llmshop.support.models import Message
 # The web payload helpers live in .payloads; importable from here too, where they were before.
 from django_llmshop.support.payloads import message_html as message_html
 from django_llmshop.support.payloads import message_payload
+from django_llmshop.support.replystream import ReplyText, stream_call
 from django_llmshop.support.signals import reply_finished
-from django_llmshop.support.streambuffer import DONE, ERROR, StreamWriter, get_stream_buffer
+from django_llmshop.support.streambuffer import DONE, ERROR, get_stream_buffer
+from django_llmshop.support.streamwriter import StreamWriter
 from django_llmshop.support.tools import (
     TOOL_SPECS,
     ChatContext,
@@ -134,28 +135,18 @@ def _generate(
             {"role": "user", "content": question},
         ]
     records: list[dict[str, Any]] = []
-    reply = ""
+    reply = ReplyText()
     max_steps = int(llmshop_settings.CHAT_MAX_TOOL_STEPS)
     for step in range(max_steps + 1):
         offer_tools = supports_tools and step < max_steps and not ctx.handed_off
-        stream = llm.stream(
+        result = stream_call(
+            llm,
             messages,
+            writer,
+            reply,
             tools=TOOL_SPECS if offer_tools else None,
             max_tokens=int(llmshop_settings.CHAT_MAX_REPLY_TOKENS),
         )
-        separated = not reply or reply[-1].isspace()
-        release_connections()  # none is held while the tokens flow; finishing opens one again
-        for chunk in stream:
-            text = clean_text(chunk.text)
-            if not text:
-                continue
-            if not separated:
-                writer.token("\n\n")
-                reply += "\n\n"
-                separated = True
-            writer.token(text)
-            reply += text
-        result = stream.result
         if not result.tool_calls or not offer_tools:
             break
         calls = result.tool_calls[:MAX_CALLS_PER_STEP]
@@ -181,9 +172,10 @@ def _generate(
             records.append(record)
             messages.append({"role": "tool", "tool_call_id": call.id, "content": wrapped})
     writer.flush()
-    if llm.endpoint.is_small and reply.strip():
-        reply = answering.checked_small_reply(reply, ctx, question)
-    return reply.strip(), ctx, records
+    text = reply.text
+    if llm.endpoint.is_small and text.strip():
+        text = answering.checked_small_reply(text, ctx, question)
+    return text.strip(), ctx, records
 
 
 def _calls(message: Message) -> Any:

@@ -53,8 +53,15 @@ class StreamBuffer(ABC):
     #: Tokens are gathered this long before they are written (a database row per token is slow).
     flush_interval: float = 0.0
 
+    #: Whether :meth:`aappend` works: the reply task then streams in the process's event loop.
+    writes_async: bool = False
+
     @abstractmethod
     def append(self, message_id: int, seq: int, kind: str, data: str) -> None: ...
+
+    async def aappend(self, message_id: int, seq: int, kind: str, data: str) -> None:
+        """Async twin of :meth:`append`, where ``writes_async`` says so."""
+        raise NotImplementedError(f"{type(self).__name__} has no async writes")
 
     @abstractmethod
     def read(self, message_id: int, after: int, block: float = 0.0) -> list[StreamEvent]:
@@ -146,6 +153,7 @@ class RedisStreamBuffer(StreamBuffer):
     #: Tokens that come closer together than this share an event: fewer writes and reads per
     #: reply when many stream at once. The first token is never held back.
     flush_interval = 0.02
+    writes_async = True
 
     def __init__(self, url: str) -> None:
         import redis
@@ -160,27 +168,56 @@ class RedisStreamBuffer(StreamBuffer):
         self._hubs: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = (
             weakref.WeakKeyDictionary()
         )
+        self._batchers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = (
+            weakref.WeakKeyDictionary()
+        )
 
     @staticmethod
     def key(message_id: int) -> str:
         return f"llmshop:chat:stream:{message_id}"
 
-    def append(self, message_id: int, seq: int, kind: str, data: str) -> None:
-        import redis
-
-        key = self.key(message_id)
+    def _queue_append(self, pipe: Any, message_id: int, seq: int, kind: str, data: str) -> int:
         # No MULTI/EXEC around the two (XADD is the only write that matters), and the expiry
         # is set by the first and the closing event only: a reply lasts minutes, the key an
         # hour. Each command per token is Redis and worker CPU at many streams.
-        pipe = self._client.pipeline(transaction=False)
+        from django_llmshop.support.streamhub import LIVE_KEY, LIVE_MAXLEN
+
+        key = self.key(message_id)
         pipe.xadd(key, {"kind": kind, "data": data}, id=f"{seq}-1")
+        # And for the web processes' hubs (see :mod:`.streamhub`).
+        live = {"m": message_id, "s": seq, "k": kind, "d": data}
+        pipe.xadd(LIVE_KEY, live, maxlen=LIVE_MAXLEN, approximate=True)
         if seq == 1 or kind in FINAL_KINDS:
             pipe.expire(key, REDIS_TTL_SECONDS)
+            return 3
+        return 2
+
+    @staticmethod
+    def _ignorable(exc: Exception) -> bool:
+        """A redelivered task rewriting an event that is already there: keep the first."""
+        return "equal or smaller" in str(exc)
+
+    def append(self, message_id: int, seq: int, kind: str, data: str) -> None:
+        import redis
+
+        pipe = self._client.pipeline(transaction=False)
+        self._queue_append(pipe, message_id, seq, kind, data)
         try:
             pipe.execute()
         except redis.ResponseError as exc:
-            if "equal or smaller" not in str(exc):
-                raise  # anything but a redelivered task rewriting an existing event
+            if not self._ignorable(exc):
+                raise
+
+    async def aappend(self, message_id: int, seq: int, kind: str, data: str) -> None:
+        """Sent with the other appends of this event loop (see :mod:`.streambatch`)."""
+        from django_llmshop.support.streambatch import AppendBatcher
+
+        loop = asyncio.get_running_loop()
+        batcher = self._batchers.get(loop)
+        if batcher is None:
+            batcher = AppendBatcher(self._async_client(), self._queue_append, self._ignorable)
+            self._batchers[loop] = batcher
+        await batcher.append((message_id, seq, kind, data))
 
     @staticmethod
     def _decode(reply: Any) -> list[StreamEvent]:
@@ -197,7 +234,7 @@ class RedisStreamBuffer(StreamBuffer):
         reply = self._client.xread({self.key(message_id): f"{after}-1"}, block=block_ms)
         return self._decode(reply)
 
-    async def aread(self, message_id: int, after: int, block: float = 0.0) -> list[StreamEvent]:
+    def _async_client(self) -> Any:
         import redis.asyncio
 
         # One client (and connection pool) per event loop: async clients belong to the loop
@@ -208,22 +245,27 @@ class RedisStreamBuffer(StreamBuffer):
             pool = redis.asyncio.BlockingConnectionPool.from_url(self.url, **POOL_OPTIONS)
             client = redis.asyncio.Redis.from_pool(pool)
             self._async_clients[loop] = client
+        return client
+
+    async def aread(self, message_id: int, after: int, block: float = 0.0) -> list[StreamEvent]:
         block_ms = int(block * 1000) or None
-        reply = await client.xread({self.key(message_id): f"{after}-1"}, block=block_ms)
+        reply = await self._async_client().xread(
+            {self.key(message_id): f"{after}-1"}, block=block_ms
+        )
         return self._decode(reply)
 
     def clear(self, message_id: int) -> None:
         self._client.delete(self.key(message_id))
 
     def subscribe(self, message_id: int, after: int) -> AbstractAsyncContextManager[Any]:
-        """Through the event loop's hub: one XREAD for all the loop's open streams."""
+        """Through the event loop's hub: one read of the live events for all its open streams."""
         from django_llmshop.support.streamhub import RedisStreamHub
 
         loop = asyncio.get_running_loop()
         hub = self._hubs.get(loop)
         if hub is None:
-            hub = self._hubs[loop] = RedisStreamHub(self.url, self._decode)
-        return hub.subscribe(self.key(message_id), after)
+            hub = self._hubs[loop] = RedisStreamHub(self.url, self.aread, StreamEvent)
+        return hub.subscribe(message_id, after)
 
 
 _buffer: StreamBuffer | None = None
@@ -242,36 +284,3 @@ def get_stream_buffer() -> StreamBuffer:
 def _forget_buffer() -> None:
     global _buffer
     _buffer = None
-
-
-class StreamWriter:
-    """Writes one reply's events in order, gathering tokens for ``flush_interval`` seconds."""
-
-    def __init__(self, buffer: StreamBuffer, message_id: int) -> None:
-        self.buffer = buffer
-        self.message_id = message_id
-        self.seq = 0
-        self._pending: list[str] = []
-        self._last_flush = time.monotonic()
-
-    def _write(self, kind: str, payload: Any) -> None:
-        self.seq += 1
-        self.buffer.append(self.message_id, self.seq, kind, json.dumps(payload))
-
-    def token(self, text: str) -> None:
-        if not text:
-            return
-        self._pending.append(text)
-        if time.monotonic() - self._last_flush >= self.buffer.flush_interval:
-            self.flush()
-
-    def flush(self) -> None:
-        if self._pending:
-            self._write(TOKEN, "".join(self._pending))
-            self._pending = []
-        self._last_flush = time.monotonic()
-
-    def finish(self, kind: str, payload: dict[str, Any]) -> None:
-        """Write the closing ``done`` or ``error`` event."""
-        self.flush()
-        self._write(kind, payload)

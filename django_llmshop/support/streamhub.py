@@ -1,10 +1,14 @@
 """One Redis read for every chat stream an event loop is relaying.
 
-A stream that waited with an ``XREAD BLOCK`` of its own would cost a Redis connection and a
-round trip for each event. Here each open stream subscribes to its reply's key with the event
-loop's hub, and the hub's one blocking ``XREAD`` names every subscribed key at once; the events
-it gets go to each subscriber's queue. A new subscription wakes the hub's read with
-``CLIENT UNBLOCK``, so its key is read at once.
+Besides its reply's own stream (kept an hour, for readers that come late or reconnect), each
+event is added to one shared stream of live events, trimmed to its last entries. Each event
+loop's hub reads that one stream with a blocking ``XREAD`` and hands each event to the streams
+of its reply that the loop relays; it skips the rest. So a read costs the same whatever the
+number of open streams (a read that named every open stream's key cost more the more there
+were), and a new stream needs no wake-up of the read in flight.
+
+A stream reads its reply's own stream once as it subscribes: the events the hub read before the
+subscription (and so skipped) are there, and events seen twice are dropped by number.
 """
 
 from __future__ import annotations
@@ -12,17 +16,22 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-#: Longest single wait of the hub's XREAD (a new subscription wakes it sooner).
+#: The shared stream of live events, and about how many of its entries Redis keeps.
+LIVE_KEY = "llmshop:chat:live"
+LIVE_MAXLEN = 100_000
+#: Longest single wait of the hub's XREAD.
 HUB_BLOCK_MS = 5000
-#: Shortest time between the starts of two of the hub's reads. Each read names every open
-#: stream's key, so with many streams a read per arriving event cost the web process more
-#: CPU than the relaying itself; a read that waited at least this long is not held back.
+#: Shortest time between the starts of two of the hub's reads: events that come meanwhile are
+#: read together, and each stream gets them as one write; a read that waited is not held back.
 HUB_MIN_ROUND_SECONDS = 0.01
 
-Decode = Callable[[Any], list[Any]]
+#: Reads a reply's own stream: ``(message_id, after)`` to its events numbered above ``after``.
+ReadBacklog = Callable[[int, int], Awaitable[list[Any]]]
+#: Makes the buffer's event of ``(seq, kind, data)``.
+MakeEvent = Callable[[int, str, str], Any]
 
 
 class Subscription:
@@ -33,16 +42,20 @@ class Subscription:
     relay's CPU.
     """
 
-    def __init__(self, key: str, after: int) -> None:
-        self.key = key
+    def __init__(self, message_id: int, after: int) -> None:
+        self.message_id = message_id
         self.after = after
         self._pending: list[Any] = []
         self._failure: BaseException | None = None
         self._waiter: asyncio.Future[None] | None = None
 
     def put(self, events: list[Any]) -> None:
-        self._pending += events
-        self._wake()
+        """Queue the events numbered above the last one queued (the rest came already)."""
+        fresh = [e for e in events if e.seq > self.after]
+        if fresh:
+            self.after = fresh[-1].seq
+            self._pending += fresh
+            self._wake()
 
     def fail(self, exc: BaseException) -> None:
         self._failure = exc
@@ -74,68 +87,53 @@ class Subscription:
 class RedisStreamHub:
     """The hub of one event loop."""
 
-    def __init__(self, url: str, decode: Decode) -> None:
+    def __init__(self, url: str, read_backlog: ReadBacklog, make_event: MakeEvent) -> None:
         import redis.asyncio
 
-        self._decode = decode
-        # Its own connection: its client id is what CLIENT UNBLOCK names. The socket must
-        # outwait the blocking read (redis-py's default of 5 s would cut it).
+        self._read_backlog = read_backlog
+        self._make_event = make_event
+        # Its own connection, for the blocking read. The socket must outwait the read
+        # (redis-py's default of 5 s would cut it).
         self._reader = redis.asyncio.Redis.from_url(
             url, single_connection_client=True, socket_timeout=HUB_BLOCK_MS / 1000 + 30
         )
-        self._control = redis.asyncio.Redis.from_url(url)
-        self._subscriptions: dict[str, set[Subscription]] = {}
+        self._subscriptions: dict[int, set[Subscription]] = {}
         self._task: asyncio.Task[None] | None = None
-        self._reader_id: int | None = None
-        self._round = 0  # counts the hub's reads; each names every key subscribed by then
-        self._blocked = False
-        self._woken = -1  # the round whose read a subscription has already woken
+        self._starting = asyncio.Lock()
+        self._cursor = ""
 
     @contextlib.asynccontextmanager
-    async def subscribe(self, key: str, after: int) -> Any:
-        subscription = Subscription(key, after)
-        self._subscriptions.setdefault(key, set()).add(subscription)
+    async def subscribe(self, message_id: int, after: int) -> Any:
+        subscription = Subscription(message_id, after)
+        self._subscriptions.setdefault(message_id, set()).add(subscription)
         try:
             if self._task is None or self._task.done():
-                self._task = asyncio.get_running_loop().create_task(self._run())
-            elif self._woken != self._round:
-                # This round's read was sent before the subscription: the next one names it.
-                # One wake per round serves every subscription made during it.
-                self._woken = self._round
-                await self._wake(self._round)
+                async with self._starting:  # one start, and one command at a time on _reader
+                    if self._task is None or self._task.done():
+                        # From the live stream's last entry now: what comes later is read by
+                        # the hub, what came before is in the reply's own stream, read next.
+                        self._cursor = await self._last_id()
+                        self._task = asyncio.get_running_loop().create_task(self._run())
+            subscription.put(await self._read_backlog(message_id, subscription.after))
             yield subscription
         finally:
-            subscribers = self._subscriptions.get(key)
+            subscribers = self._subscriptions.get(message_id)
             if subscribers is not None:
                 subscribers.discard(subscription)
                 if not subscribers:
-                    del self._subscriptions[key]
+                    del self._subscriptions[message_id]
 
-    async def _wake(self, round_seen: int) -> None:
-        """Unblock the hub's XREAD, unless it starts a new read (naming the new key) anyway."""
-        while self._round == round_seen and self._task is not None and not self._task.done():
-            reader = self._reader_id
-            if self._blocked and reader is not None and await self._control.client_unblock(reader):
-                return
-            await asyncio.sleep(0.001)  # the XREAD is on its way to Redis: try again
+    async def _last_id(self) -> str:
+        last: Any = await self._reader.xrevrange(LIVE_KEY, count=1)
+        return str(last[0][0].decode()) if last else "0-0"
 
     async def _run(self) -> None:
         from redis.exceptions import RedisError
 
         try:
-            self._reader_id = int(await self._reader.client_id())
             while self._subscriptions:
-                self._round += 1
                 started = time.monotonic()
-                cursors: dict[Any, Any] = {
-                    key: f"{min(sub.after for sub in subs)}-1"
-                    for key, subs in self._subscriptions.items()
-                }
-                self._blocked = True
-                try:
-                    reply = await self._reader.xread(cursors, block=HUB_BLOCK_MS)
-                finally:
-                    self._blocked = False
+                reply = await self._reader.xread({LIVE_KEY: self._cursor}, block=HUB_BLOCK_MS)
                 self._hand_out(reply)
                 rest = HUB_MIN_ROUND_SECONDS - (time.monotonic() - started)
                 if rest > 0:
@@ -145,7 +143,6 @@ class RedisStreamHub:
                 for sub in list(subs):
                     sub.fail(exc)
         finally:
-            self._reader_id = None
             # Its connection goes with the last stream (the next read makes a new one), rather
             # than being closed by the garbage collector once the event loop may be gone.
             with contextlib.suppress(RedisError, OSError):
@@ -154,15 +151,17 @@ class RedisStreamHub:
                 self._task = asyncio.get_running_loop().create_task(self._run())
 
     def _hand_out(self, reply: Any) -> None:
-        """Each key's events to that key's subscribers only (not a pass over every stream)."""
-        for key, entries in reply or ():
-            name = key.decode() if isinstance(key, bytes) else str(key)
-            subscribers = self._subscriptions.get(name)
-            if not subscribers:
-                continue
-            decoded = self._decode([(key, entries)])
-            for sub in list(subscribers):
-                events = [e for e in decoded if e.seq > sub.after]
-                if events:
-                    sub.after = events[-1].seq
-                    sub.put(events)
+        """Each relayed reply's events to its subscribers, together; other replies' skipped."""
+        found: dict[int, list[Any]] = {}
+        for _key, entries in reply or ():
+            for entry_id, fields in entries:
+                self._cursor = entry_id.decode()
+                message_id = int(fields[b"m"])
+                if message_id in self._subscriptions:
+                    event = self._make_event(
+                        int(fields[b"s"]), fields[b"k"].decode(), fields[b"d"].decode()
+                    )
+                    found.setdefault(message_id, []).append(event)
+        for message_id, events in found.items():
+            for sub in list(self._subscriptions.get(message_id, ())):
+                sub.put(events)

@@ -44,28 +44,28 @@ def test_a_lone_token_is_relayed_as_it_was_written():
 
 def test_a_subscription_waits_for_events_and_hands_them_over_in_order():
     async def scenario() -> tuple[list[int], list[int], list[int]]:
-        sub = Subscription("key", 0)
+        sub = Subscription(1, 0)
         assert await sub.next(0) == []
         loop = asyncio.get_running_loop()
-        loop.call_later(0.05, sub.put, [1, 2])
+        loop.call_later(0.05, sub.put, [token(1, "a"), token(2, "b")])
         got = await sub.next(30)
-        sub.put([3])
-        sub.put([4])
+        sub.put([token(3, "c")])
+        sub.put([token(2, "b"), token(3, "c"), token(4, "d")])  # read twice: 2 and 3 dropped
         more = await sub.next(30)
         empty = await sub.next(0.01)  # times out
-        return got, more, empty
+        return [e.seq for e in got], [e.seq for e in more], empty
 
     assert asyncio.run(scenario()) == ([1, 2], [3, 4], [])
 
 
 def test_a_failed_hub_read_reaches_the_subscription_after_its_events():
     async def scenario() -> list[int]:
-        sub = Subscription("key", 0)
-        sub.put([1])
+        sub = Subscription(1, 0)
+        sub.put([token(1, "a")])
         sub.fail(ConnectionError("redis went away"))
         first = await sub.next(30)
         with pytest.raises(ConnectionError):
             await sub.next(30)
-        return first
+        return [e.seq for e in first]
 
     assert asyncio.run(scenario()) == [1]

@@ -24,7 +24,8 @@ from django_llmshop.support import stream
 from django_llmshop.support.models import Conversation, Message
 from django_llmshop.support.payloads import message_payload
 from django_llmshop.support.replies import generate_reply
-from django_llmshop.support.streambuffer import DONE, StreamWriter, get_stream_buffer
+from django_llmshop.support.streambuffer import DONE, get_stream_buffer
+from django_llmshop.support.streamwriter import StreamWriter
 from django_llmshop.testing import Reply
 from tests.support.conftest import API, new_reply, parse_sse, redis_url_or_skip
 

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import threading
 import time
+from typing import Any
 
 from django_llmshop.support.models import Conversation
 from django_llmshop.support.streambuffer import (
@@ -13,9 +14,9 @@ from django_llmshop.support.streambuffer import (
     TOKEN,
     DatabaseStreamBuffer,
     RedisStreamBuffer,
-    StreamWriter,
     get_stream_buffer,
 )
+from django_llmshop.support.streamwriter import StreamWriter
 from tests.support.conftest import new_reply
 
 
@@ -115,4 +116,50 @@ def test_one_hub_read_serves_every_stream_of_an_event_loop(monkeypatch, settings
     got = asyncio.run(scenario())
     assert got == {i: [f"{i}-1", f"{i}-2"] for i in ids}
     for message_id in ids:
+        buffer.clear(message_id)
+
+
+def test_a_late_stream_gets_what_the_hub_skipped_once_each(settings):
+    """Events the hub read before a stream subscribed come from the reply's own stream; the
+    ones both reads see are handed over once. Streams that subscribe at once start one hub."""
+    from tests.support.conftest import redis_url_or_skip
+
+    settings.LLMSHOP = {**settings.LLMSHOP, "CHAT_STREAM_REDIS_URL": redis_url_or_skip()}
+    buffer = get_stream_buffer()
+    first, late = 9_200_001, 9_200_002
+    crowd = [9_200_100 + i for i in range(10)]
+    for message_id in (first, late, *crowd):
+        buffer.clear(message_id)
+
+    async def collect(sub: Any, count: int) -> list[str]:
+        got: list[str] = []
+        while len(got) < count:
+            events = await sub.next(30)
+            assert events, "nothing came"
+            got += [e.decoded() for e in events]
+        return got
+
+    async def scenario() -> tuple[list[str], dict[int, list[str]]]:
+        async with buffer.subscribe(first, 0) as sub_first:
+            for seq in (1, 2):  # read by the hub, and skipped: nobody relays "late" yet
+                await asyncio.to_thread(buffer.append, late, seq, "token", f'"{seq}"')
+            await asyncio.to_thread(buffer.append, first, 1, "token", '"x"')
+            assert await collect(sub_first, 1) == ["x"]  # the hub has read past them
+            async with buffer.subscribe(late, 0) as sub_late:
+                await asyncio.to_thread(buffer.append, late, 3, "token", '"3"')
+                late_got = await collect(sub_late, 3)
+                assert await sub_late.next(0.3) == []  # nothing twice
+        async with contextlib.AsyncExitStack() as stack:
+            subs = await asyncio.gather(
+                *(stack.enter_async_context(buffer.subscribe(i, 0)) for i in crowd)
+            )
+            for i in crowd:
+                await asyncio.to_thread(buffer.append, i, 1, "token", f'"{i}"')
+            crowd_got = {i: await collect(sub, 1) for i, sub in zip(crowd, subs, strict=True)}
+        return late_got, crowd_got
+
+    late_got, crowd_got = asyncio.run(scenario())
+    assert late_got == ["1", "2", "3"]
+    assert crowd_got == {i: [str(i)] for i in crowd}
+    for message_id in (first, late, *crowd):
         buffer.clear(message_id)

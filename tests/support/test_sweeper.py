@@ -17,7 +17,8 @@ from django_llmshop.support import replies
 from django_llmshop.support.endings import sweep_replies
 from django_llmshop.support.models import Conversation, Message, StreamEvent
 from django_llmshop.support.services import retry_reply
-from django_llmshop.support.streambuffer import StreamWriter, get_stream_buffer
+from django_llmshop.support.streambuffer import get_stream_buffer
+from django_llmshop.support.streamwriter import StreamWriter
 from django_llmshop.tasks import sweep_task
 from django_llmshop.testing import Reply
 

@@ -1,0 +1,98 @@
+"""With the Redis buffer, a reply's model call streams in the process's event loop thread.
+
+The task's thread holds the budget and writes the call log; the loop thread reads the endpoint
+and writes the tokens. What the shopper gets, and what the log holds, is the same as on the
+sync path (the database buffer), for a plain reply, a tool loop and a stream cut short.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+
+from django_llmshop.eventloop import process_loop
+from django_llmshop.models import LLMCall
+from django_llmshop.support.models import Conversation, Message
+from django_llmshop.support.replies import generate_reply
+from django_llmshop.support.streambuffer import RedisStreamBuffer, get_stream_buffer
+from django_llmshop.testing import Reply
+from tests.support.conftest import new_reply, redis_url_or_skip
+
+WORDS = " ".join(f"piece{i}" for i in range(12))
+
+
+@pytest.fixture
+def token_threads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the threads that wrote token events, in order."""
+    names: list[str] = []
+    sync_append, async_append = RedisStreamBuffer.append, RedisStreamBuffer.aappend
+
+    def append(self: Any, message_id: int, seq: int, kind: str, data: str) -> None:
+        if kind == "token":
+            names.append(threading.current_thread().name)
+        sync_append(self, message_id, seq, kind, data)
+
+    async def aappend(self: Any, message_id: int, seq: int, kind: str, data: str) -> None:
+        if kind == "token":
+            names.append(threading.current_thread().name)
+        await async_append(self, message_id, seq, kind, data)
+
+    monkeypatch.setattr(RedisStreamBuffer, "append", append)
+    monkeypatch.setattr(RedisStreamBuffer, "aappend", aappend)
+    return names
+
+
+def calls_of(reply: Message) -> list[LLMCall]:
+    return list(LLMCall.objects.filter(object_id=str(reply.pk)).order_by("pk"))
+
+
+def streamed_text(reply: Message) -> str:
+    events = get_stream_buffer().read(reply.pk, 0)
+    return "".join(e.decoded() for e in events if e.kind == "token")
+
+
+def test_tokens_are_written_from_the_loop_thread(shop, db, settings, llm_settings, token_threads):
+    settings.LLMSHOP = {**settings.LLMSHOP, "CHAT_STREAM_REDIS_URL": redis_url_or_skip()}
+    llm_settings.add(Reply.text(WORDS, token_delay=0.01))
+    reply = new_reply(Conversation.objects.create(user=shop.alice), "Tell me a story")
+    assert generate_reply(reply.pk)
+    reply.refresh_from_db()
+    assert reply.status == Message.Status.DONE and reply.content == WORDS
+    assert streamed_text(reply) == WORDS
+    assert token_threads and set(token_threads) == {process_loop().name}
+    [call] = calls_of(reply)
+    assert call.status == LLMCall.Status.OK and call.purpose == "support"
+    assert reply.llm_call_id == call.pk
+
+
+def test_the_same_reply_and_log_on_both_paths(shop, db, stream_backend, llm_settings):
+    """A tool call, then the answer: two calls logged, the text of both steps streamed."""
+    llm_settings.add(
+        Reply.tool_calls(("search_products", {"query": "mug"}), content="Let me look."),
+        Reply.text("We have a blue mug.", token_delay=0.005),
+    )
+    reply = new_reply(Conversation.objects.create(user=shop.alice), "Do you sell mugs?")
+    assert generate_reply(reply.pk)
+    reply.refresh_from_db()
+    assert reply.status == Message.Status.DONE
+    assert reply.content == "Let me look.\n\nWe have a blue mug."
+    assert streamed_text(reply) == reply.content
+    calls = calls_of(reply)
+    assert [c.status for c in calls] == [LLMCall.Status.OK, LLMCall.Status.OK]
+    assert reply.llm_call_id == calls[-1].pk
+    assert [t["name"] for t in reply.tool_calls] == ["search_products"]
+
+
+def test_a_stream_cut_short_fails_the_reply_with_its_call_logged(
+    shop, db, stream_backend, llm_settings
+):
+    llm_settings.add(*[Reply.reset_mid_stream(after_chunks=3)] * 4)
+    reply = new_reply(Conversation.objects.create(user=shop.alice), "Tell me a story")
+    assert generate_reply(reply.pk)
+    reply.refresh_from_db()
+    assert reply.status == Message.Status.FAILED and reply.error
+    calls = calls_of(reply)
+    assert calls and all(c.status == LLMCall.Status.ERROR for c in calls)
+    assert get_stream_buffer().read(reply.pk, 0)[-1].kind == "error"
