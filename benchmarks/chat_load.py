@@ -4,9 +4,11 @@ Processes, each its own: the fake endpoint (``python -m django_llmshop.testing``
 to first token), Django under uvicorn, a Celery worker (threads pool, queue ``llmshop_chat``),
 and the bare relay (``benchmarks.chat_load_parts:bare_relay`` under uvicorn: the endpoint's
 stream relayed as SSE with nothing else, the floor). This process is the load generator:
-open-loop, shoppers arrive at a fixed rate whatever the server does, and each holds its stream
-open to the end of the reply. A shopper posts a conversation and a message, then reads the
-reply's stream.
+open-loop, shoppers arrive at a fixed rate (``--rate`` a second) whatever the server does, and
+each holds its stream open to the end of the reply. A shopper posts a conversation and a
+message, then reads the reply's stream. The endpoint's reply lasts longer than the largest
+level takes to arrive (by ``--hold`` seconds), so every level's streams are all open at once:
+a level of 1,000 is 1,000 concurrent streams (the peak of open streams is printed).
 
 For each level of concurrent streams it prints: the shopper's first token minus the
 endpoint's (p50/p95/p99; "endpoint first token" = the moment the shopper sent + the endpoint's
@@ -26,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import os
 import secrets
 import subprocess
@@ -60,13 +63,20 @@ from benchmarks.chat_load_report import (  # noqa: E402
 
 SETTINGS = "benchmarks.chat_load_settings"
 QUESTION = "Hello, can you help me choose a gift?"
-ANSWER = " ".join(["Happy to help you find a gift: tell me who it is for and what they enjoy."] * 8)
+SENTENCE = "Happy to help you find a gift: tell me who it is for and what they enjoy."
+
+
+def answer_lasting(seconds: float, token_delay: float) -> str:
+    """The endpoint's reply, long enough to stream for ``seconds`` (a word per chunk)."""
+    per_sentence = len(SENTENCE.split())
+    words = max(seconds / max(token_delay, 1e-3), per_sentence)
+    return " ".join([SENTENCE] * math.ceil(words / per_sentence))
 
 
 @contextmanager
-def fake_endpoint(ttft: float, token_delay: float) -> Iterator[tuple[str, int]]:
+def fake_endpoint(ttft: float, token_delay: float, answer: str) -> Iterator[tuple[str, int]]:
     args = [sys.executable, "-m", "django_llmshop.testing", "--port", "0", "--ttft", str(ttft)]
-    args += ["--token-delay", str(token_delay), "--reply", ANSWER]
+    args += ["--token-delay", str(token_delay), "--reply", answer]
     proc = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE)
     try:
         assert proc.stdout is not None
@@ -190,12 +200,10 @@ def measure(
     SAMPLER[:] = [sampler]
     since = datetime.now(UTC)
     started = time.monotonic()
-    outcomes = asyncio.run(
-        sampler.around(run_level(shopper, level, level / args.ramp, args.timeout))
-    )
+    outcomes = asyncio.run(sampler.around(run_level(shopper, level, args.rate, args.timeout)))
     elapsed = time.monotonic() - started
     cpu = {role: cpu_seconds(pid) - cpu_before[role] for role, pid in pids.items()}
-    report(name, level, outcomes, ANSWER, elapsed, cpu, sampler)
+    report(name, level, outcomes, args.answer, elapsed, cpu, sampler)
     if name == "django" and any(o.error for o in outcomes):
         print_failed_replies(since)
 
@@ -204,22 +212,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--levels", default="10,100,300,1000", help="concurrent streams")
     parser.add_argument("--ttft", type=float, default=0.2, help="endpoint's first token, s")
-    parser.add_argument("--token-delay", type=float, default=0.05)
+    parser.add_argument("--token-delay", type=float, default=0.1, help="s between chunks")
     parser.add_argument(
-        "--ramp", type=float, default=2.0, help="seconds over which a level arrives"
+        "--rate", type=float, default=20.0, help="shoppers arriving per second (open loop)"
+    )
+    parser.add_argument(
+        "--hold",
+        type=float,
+        default=5.0,
+        help="s the replies last beyond the largest level's arrivals: every level's streams "
+        "are then all open at once",
     )
     parser.add_argument("--worker-threads", type=int, default=0, help="0: the largest level")
     parser.add_argument("--pool", type=int, default=8, help="psycopg pool size per process")
     parser.add_argument("--timeout", type=float, default=180.0, help="per shopper, s")
     args = parser.parse_args()
     levels = [int(x) for x in args.levels.split(",")]
+    args.answer = answer_lasting(max(levels) / args.rate + args.hold, args.token_delay)
     raise_file_limit(max(levels))
     for name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"):
         if not os.environ.get(name):
             sys.exit(f"set {name} (PostgreSQL and Redis are needed; see the docstring)")
     os.environ.update(DJANGO_SETTINGS_MODULE=SETTINGS, LLMSHOP_CELERY_EAGER="0")
     os.environ["LLMSHOP_BENCH_POOL"] = str(args.pool)
-    with fake_endpoint(args.ttft, args.token_delay) as (fake_url, fake_pid):
+    with fake_endpoint(args.ttft, args.token_delay, args.answer) as (fake_url, fake_pid):
         os.environ["LLMSHOP_TEST_FAKE_URL"] = fake_url
         import django
 
@@ -228,7 +244,9 @@ def main() -> None:
 
         from tests.worker import database_url, worker_process
 
-        old_name = connection.creation.create_test_db(verbosity=0, serialize=False)
+        old_name = connection.creation.create_test_db(
+            verbosity=0, autoclobber=True, serialize=False
+        )
         db_name = str(connection.settings_dict["NAME"])
         env = {"DATABASE_URL": str(database_url()), "LLMSHOP_TEST_FAKE_URL": fake_url}
         connection.close()
@@ -267,8 +285,8 @@ def main() -> None:
                 threads = args.worker_threads or max(levels)
                 print(
                     f"fake endpoint: first token {args.ttft * 1000:.0f} ms, "
-                    f"{len(ANSWER.split())} words {args.token_delay * 1000:.0f} ms apart; "
-                    f"arrivals over {args.ramp:g} s; worker threads {threads}; "
+                    f"{len(args.answer.split())} words {args.token_delay * 1000:.0f} ms apart; "
+                    f"{args.rate:g} shoppers arriving per second; worker threads {threads}; "
                     f"psycopg pool {args.pool} per process"
                 )
                 bare_pids = {"bare relay": bare_pid, "endpoint": fake_pid, "load generator": me}
