@@ -22,8 +22,10 @@ from typing import Any
 #: The shared stream of live events, and about how many of its entries Redis keeps.
 LIVE_KEY = "llmshop:chat:live"
 LIVE_MAXLEN = 100_000
-#: Longest single wait of the hub's XREAD.
+#: Longest single wait of the hub's XREAD, and the most entries one read takes (a hub that
+#: fell behind catches up in steps, and the streams it relays get their events meanwhile).
 HUB_BLOCK_MS = 5000
+HUB_READ_COUNT = 5000
 #: Shortest time between the starts of two of the hub's reads: events that come meanwhile are
 #: read together, and each stream gets them as one write; a read that waited is not held back.
 HUB_MIN_ROUND_SECONDS = 0.01
@@ -45,6 +47,8 @@ class Subscription:
     def __init__(self, message_id: int, after: int) -> None:
         self.message_id = message_id
         self.after = after
+        #: Events the hub holds back while it reads what the stream missed (None: it does not).
+        self.held: list[Any] | None = None
         self._pending: list[Any] = []
         self._failure: BaseException | None = None
         self._waiter: asyncio.Future[None] | None = None
@@ -99,6 +103,7 @@ class RedisStreamHub:
         )
         self._subscriptions: dict[int, set[Subscription]] = {}
         self._task: asyncio.Task[None] | None = None
+        self._catching_up: set[asyncio.Task[None]] = set()
         self._starting = asyncio.Lock()
         self._cursor = ""
 
@@ -133,7 +138,9 @@ class RedisStreamHub:
         try:
             while self._subscriptions:
                 started = time.monotonic()
-                reply = await self._reader.xread({LIVE_KEY: self._cursor}, block=HUB_BLOCK_MS)
+                reply = await self._reader.xread(
+                    {LIVE_KEY: self._cursor}, count=HUB_READ_COUNT, block=HUB_BLOCK_MS
+                )
                 self._hand_out(reply)
                 rest = HUB_MIN_ROUND_SECONDS - (time.monotonic() - started)
                 if rest > 0:
@@ -164,4 +171,41 @@ class RedisStreamHub:
                     found.setdefault(message_id, []).append(event)
         for message_id, events in found.items():
             for sub in list(self._subscriptions.get(message_id, ())):
-                sub.put(events)
+                self._offer(sub, events)
+
+    def _offer(self, sub: Subscription, events: list[Any]) -> None:
+        """Hand ``events`` to ``sub``; after a gap (the live stream was trimmed past a hub that
+        fell behind), read the reply's own stream first, holding what comes meanwhile."""
+        if sub.held is not None:
+            sub.held += events
+            return
+        if not _follows(sub.after, events):
+            sub.held = list(events)
+            task = asyncio.get_running_loop().create_task(self._catch_up(sub))
+            self._catching_up.add(task)
+            task.add_done_callback(self._catching_up.discard)
+            return
+        sub.put(events)
+
+    async def _catch_up(self, sub: Subscription) -> None:
+        from redis.exceptions import RedisError
+
+        try:
+            missed = await self._read_backlog(sub.message_id, sub.after)
+        except (RedisError, OSError) as exc:
+            sub.held = None
+            sub.fail(exc)
+            return
+        held, sub.held = sub.held or [], None
+        sub.put(missed)
+        sub.put(held)
+
+
+def _follows(after: int, events: list[Any]) -> bool:
+    """Whether ``events`` leave no number out after ``after`` (repeats are fine)."""
+    expected = after + 1
+    for event in events:
+        if event.seq > expected:
+            return False
+        expected = max(expected, event.seq + 1)
+    return True

@@ -69,3 +69,12 @@ def test_a_failed_hub_read_reaches_the_subscription_after_its_events():
         return [e.seq for e in first]
 
     assert asyncio.run(scenario()) == [1]
+
+
+def test_a_gap_in_the_numbers_is_noticed_and_repeats_are_not_gaps():
+    from django_llmshop.support.streamhub import _follows
+
+    assert _follows(0, [token(1, "a"), token(2, "b")])
+    assert _follows(3, [token(2, "b"), token(3, "c"), token(4, "d")])
+    assert not _follows(0, [token(2, "b")])
+    assert not _follows(1, [token(2, "b"), token(4, "d")])

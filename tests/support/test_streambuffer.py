@@ -163,3 +163,37 @@ def test_a_late_stream_gets_what_the_hub_skipped_once_each(settings):
     assert crowd_got == {i: [str(i)] for i in crowd}
     for message_id in (first, late, *crowd):
         buffer.clear(message_id)
+
+
+def test_events_the_live_stream_lost_are_read_from_the_replys_own(settings):
+    """A hub far behind finds the live stream trimmed past it: the gap in the numbers sends
+    it to the reply's own stream, and what came meanwhile follows in order."""
+    import redis
+
+    from tests.support.conftest import redis_url_or_skip
+
+    url = redis_url_or_skip()
+    settings.LLMSHOP = {**settings.LLMSHOP, "CHAT_STREAM_REDIS_URL": url}
+    buffer = get_stream_buffer()
+    message_id = 9_200_500
+    buffer.clear(message_id)
+    direct = redis.Redis.from_url(url)
+
+    async def scenario() -> list[str]:
+        got: list[str] = []
+        async with buffer.subscribe(message_id, 0) as sub:
+            await asyncio.to_thread(buffer.append, message_id, 1, "token", '"a"')
+            # Event 2 never reaches the live stream (as if trimmed away before the hub read it).
+            await asyncio.to_thread(
+                direct.xadd, buffer.key(message_id), {"kind": "token", "data": '"b"'}, id="2-1"
+            )
+            for seq, text in ((3, "c"), (4, "d")):
+                await asyncio.to_thread(buffer.append, message_id, seq, "token", f'"{text}"')
+            while len(got) < 4:
+                events = await sub.next(30)
+                assert events, "nothing came"
+                got += [e.decoded() for e in events]
+        return got
+
+    assert asyncio.run(scenario()) == ["a", "b", "c", "d"]
+    buffer.clear(message_id)
