@@ -20,6 +20,8 @@ from typing import Any
 from asgiref.sync import sync_to_async
 
 from django_llmshop.conf import llmshop_settings, on_reload
+from django_llmshop.support.streambatch import AppendBatcher
+from django_llmshop.support.streamhub import LIVE_KEY, LIVE_MAXLEN, RedisStreamHub
 
 TOKEN, DONE, ERROR = "token", "done", "error"
 FINAL_KINDS = (DONE, ERROR)
@@ -180,8 +182,6 @@ class RedisStreamBuffer(StreamBuffer):
         # No MULTI/EXEC around the two (XADD is the only write that matters), and the expiry
         # is set by the first and the closing event only: a reply lasts minutes, the key an
         # hour. Each command per token is Redis and worker CPU at many streams.
-        from django_llmshop.support.streamhub import LIVE_KEY, LIVE_MAXLEN
-
         key = self.key(message_id)
         pipe.xadd(key, {"kind": kind, "data": data}, id=f"{seq}-1")
         # And for the web processes' hubs (see :mod:`.streamhub`).
@@ -210,8 +210,6 @@ class RedisStreamBuffer(StreamBuffer):
 
     async def aappend(self, message_id: int, seq: int, kind: str, data: str) -> None:
         """Sent with the other appends of this event loop (see :mod:`.streambatch`)."""
-        from django_llmshop.support.streambatch import AppendBatcher
-
         loop = asyncio.get_running_loop()
         batcher = self._batchers.get(loop)
         if batcher is None:
@@ -259,8 +257,6 @@ class RedisStreamBuffer(StreamBuffer):
 
     def subscribe(self, message_id: int, after: int) -> AbstractAsyncContextManager[Any]:
         """Through the event loop's hub: one read of the live events for all its open streams."""
-        from django_llmshop.support.streamhub import RedisStreamHub
-
         loop = asyncio.get_running_loop()
         hub = self._hubs.get(loop)
         if hub is None:

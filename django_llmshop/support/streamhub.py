@@ -161,8 +161,9 @@ class RedisStreamHub:
         """Each relayed reply's events to its subscribers, together; other replies' skipped."""
         found: dict[int, list[Any]] = {}
         for _key, entries in reply or ():
-            for entry_id, fields in entries:
-                self._cursor = entry_id.decode()
+            if entries:
+                self._cursor = entries[-1][0].decode()
+            for _entry_id, fields in entries:
                 message_id = int(fields[b"m"])
                 if message_id in self._subscriptions:
                     event = self._make_event(
