@@ -3,7 +3,9 @@
 Each limit is a pair of throttles, one counted per shopper (the user, or the session of an
 anonymous shopper) and one per client IP address (:func:`~.clientip.client_ip`), with the rate
 read from an ``LLMSHOP`` setting at each request. They count in Django's default cache, so the
-limits hold across processes and machines when that cache is shared (Redis, the database).
+limits hold across processes and machines when that cache is shared (Redis, the database). A
+Redis cache is used through one instance per process: under ASGI Django makes a cache instance
+per request, and a Redis one a connection pool of its own, so each request would connect anew.
 
 API views list them in ``throttle_classes``; plain views (the HTMX chat widget) count through
 :func:`throttle_wait`. A request is counted at most once per throttle, whichever way comes
@@ -16,6 +18,11 @@ import ipaddress
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.redis import RedisCache
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -24,6 +31,33 @@ from django_llmshop.conf import llmshop_settings
 
 #: Request attribute holding the throttles a request was already counted against.
 COUNTED = "_llmshop_throttles_counted"
+
+_process_caches: dict[str, BaseCache] = {}
+
+
+def counting_cache() -> BaseCache:
+    """The default cache; a Redis one as one instance for the whole process.
+
+    Django keeps a cache instance per thread and per async context, i.e. per request under
+    ASGI; a ``RedisCache`` instance opens its own connection pool, so every request made a new
+    connection to Redis. Redis clients are thread-safe, so one instance serves every request.
+    Other backends (some not thread-safe) are used as Django hands them out.
+    """
+    cache = caches[DEFAULT_CACHE_ALIAS]
+    if not isinstance(cache, RedisCache):
+        return cache
+    shared = _process_caches.get(DEFAULT_CACHE_ALIAS)
+    if shared is None:
+        shared = _process_caches[DEFAULT_CACHE_ALIAS] = caches.create_connection(
+            DEFAULT_CACHE_ALIAS
+        )
+    return shared
+
+
+@receiver(setting_changed)
+def _forget_process_caches(setting: str, **kwargs: Any) -> None:
+    if setting == "CACHES":
+        _process_caches.clear()
 
 
 def ip_ident(request: Any) -> str:
@@ -68,6 +102,10 @@ class LimitThrottle(SimpleRateThrottle):
     window_setting = ""
     window = 60
     per = "shopper"  # or "ip"
+
+    @property
+    def cache(self) -> BaseCache:  # type: ignore[override]
+        return counting_cache()
 
     def get_rate(self) -> str | None:
         limit = getattr(llmshop_settings, self.limit_setting)
