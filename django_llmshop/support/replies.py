@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from datetime import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -55,11 +56,12 @@ MAX_CALLS_PER_STEP = 8
 
 def generate_reply(message_id: int) -> bool:
     """Generate reply ``message_id``; False when there was nothing to do (already finished)."""
+    claimed_at = timezone.now()
     claimed = Message.objects.filter(
         pk=message_id,
         role=Message.Role.ASSISTANT,
         status__in=[Message.Status.PENDING, Message.Status.STREAMING],
-    ).update(status=Message.Status.STREAMING, attempts=F("attempts") + 1, updated_at=timezone.now())
+    ).update(status=Message.Status.STREAMING, attempts=F("attempts") + 1, updated_at=claimed_at)
     if not claimed:
         return False
     message = Message.objects.select_related("conversation", "conversation__user").get(
@@ -69,17 +71,16 @@ def generate_reply(message_id: int) -> bool:
     buffer.clear(message_id)
     writer = StreamWriter(buffer, message_id)
     language = message.conversation.language
-    calls_before = _calls(message).count()
     try:
         with override(language or None):
             text, ctx, records = _generate(message, writer)
             _finish(message, writer, text, ctx, records)
     except LLMError as exc:
         logger.warning("chat reply %s failed: %r", message_id, exc)
-        _fail(message, writer, exc, calls_before)
+        _fail(message, writer, exc, claimed_at)
     except Exception as exc:  # noqa: BLE001 - the reply ends as failed with the reason; log has why
         logger.exception("chat reply %s failed", message_id)
-        _fail(message, writer, exc, calls_before)
+        _fail(message, writer, exc, claimed_at)
     reply_finished.send(sender=Message, message=message)
     return True
 
@@ -238,10 +239,11 @@ def _finish(
         writer.finish(DONE, message_payload(message))
 
 
-def _fail(message: Message, writer: StreamWriter, exc: BaseException, calls_before: int) -> None:
+def _fail(message: Message, writer: StreamWriter, exc: BaseException, claimed_at: datetime) -> None:
     text = failure_text(message.conversation.language)
     error = clean_text(f"{type(exc).__name__}: {exc}")[:2000]
-    if _calls(message).count() == calls_before:
+    # Asked only now, not counted up front: a reply that does not fail pays no query for it.
+    if not _calls(message).filter(created_at__gte=claimed_at).exists():
         log_failed_attempt(message, exc, error)  # it failed before any call: the log still shows it
     stored = _store(
         message,

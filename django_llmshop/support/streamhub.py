@@ -27,8 +27,9 @@ LIVE_MAXLEN = 100_000
 HUB_BLOCK_MS = 5000
 HUB_READ_COUNT = 5000
 #: Shortest time between the starts of two of the hub's reads: events that come meanwhile are
-#: read together, and each stream gets them as one write; a read that waited is not held back.
-HUB_MIN_ROUND_SECONDS = 0.01
+#: read together (without it, a steady trickle of events makes a read per event); a read that
+#: waited is not held back. A token waits half of it on average.
+HUB_MIN_ROUND_SECONDS = 0.002
 
 #: Reads a reply's own stream: ``(message_id, after)`` to its events numbered above ``after``.
 ReadBacklog = Callable[[int, int], Awaitable[list[Any]]]
