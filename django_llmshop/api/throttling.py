@@ -15,7 +15,8 @@ first, so a view that also calls a service which counts (``post_message``) is no
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
@@ -31,6 +32,8 @@ from django_llmshop.conf import llmshop_settings
 
 #: Request attribute holding the throttles a request was already counted against.
 COUNTED = "_llmshop_throttles_counted"
+#: Request attribute holding the counts its throttles read and write together.
+TOGETHER = "_llmshop_throttle_counts"
 
 _process_caches: dict[str, BaseCache] = {}
 
@@ -103,9 +106,11 @@ class LimitThrottle(SimpleRateThrottle):
     window = 60
     per = "shopper"  # or "ip"
 
+    _together: Counts | None = None
+
     @property
-    def cache(self) -> BaseCache:  # type: ignore[override]
-        return counting_cache()
+    def cache(self) -> Any:  # type: ignore[override]
+        return self._together or counting_cache()
 
     def get_rate(self) -> str | None:
         limit = getattr(llmshop_settings, self.limit_setting)
@@ -133,6 +138,7 @@ class LimitThrottle(SimpleRateThrottle):
         if type(self) in counted:
             return True
         counted.add(type(self))
+        self._together = getattr(request, "_request", request).__dict__.get(TOGETHER)
         return bool(super().allow_request(request, view))
 
     def wait(self) -> float:
@@ -184,12 +190,61 @@ MESSAGE_THROTTLES: list[type[LimitThrottle]] = [MessageShopperThrottle, MessageI
 EVENT_THROTTLES: list[type[LimitThrottle]] = [EventShopperThrottle, EventIPThrottle]
 
 
+class Counts:
+    """One request's throttle counts, read from the cache together (one ``get_many``) and
+    written together (one ``set_many`` per window): a round trip to the cache each, not two
+    per throttle."""
+
+    def __init__(self, cache: BaseCache, keys: list[str]) -> None:
+        self._cache = cache
+        self._values = cache.get_many(keys) if keys else {}
+        self._read = set(keys)
+        self._writes: dict[int, dict[str, Any]] = {}
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key not in self._read:
+            return self._cache.get(key, default)
+        return self._values.get(key, default)
+
+    def set(self, key: str, value: Any, timeout: int) -> None:
+        self._values[key] = value
+        self._writes.setdefault(timeout, {})[key] = value
+
+    def write(self) -> None:
+        for timeout, values in self._writes.items():
+            self._cache.set_many(values, timeout)
+        self._writes = {}
+
+
+@contextmanager
+def counted_together(request: Any, throttles: Iterable[Any]) -> Iterator[None]:
+    """Within it, ``throttles`` count ``request`` through one :class:`Counts`."""
+    plain = getattr(request, "_request", request)
+    if TOGETHER in plain.__dict__:  # an outer block counts already
+        yield
+        return
+    counted = plain.__dict__.get(COUNTED, set())
+    keys = []
+    for throttle in throttles:
+        if isinstance(throttle, LimitThrottle) and type(throttle) not in counted:
+            key = throttle.get_cache_key(request, None) if throttle.rate is not None else None
+            if key is not None:
+                keys.append(key)
+    counts = plain.__dict__[TOGETHER] = Counts(counting_cache(), keys)
+    try:
+        yield
+    finally:
+        del plain.__dict__[TOGETHER]
+        counts.write()
+
+
 def throttle_wait(request: HttpRequest, throttles: Iterable[type[LimitThrottle]]) -> float | None:
     """Count ``request`` against each throttle as an API view would; None when it may go on,
     else the seconds to wait (as DRF: every throttle is asked, the longest wait wins)."""
     waits = []
-    for throttle_class in throttles:
-        throttle = throttle_class()
-        if not throttle.allow_request(request, None):
-            waits.append(throttle.wait())
+    instances = [throttle_class() for throttle_class in throttles]
+    with counted_together(request, instances):
+        for throttle in instances:
+            if not throttle.allow_request(request, None):
+                waits.append(throttle.wait())
     return max(waits) if waits else None

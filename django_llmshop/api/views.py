@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from django_llmshop.api.authentication import ShopSessionAuthentication, authentication_classes
 from django_llmshop.api.parsers import PARSER_CLASSES, unstorable_text
+from django_llmshop.api.throttling import counted_together
 
 
 class RateLimitedError(APIException):
@@ -52,6 +53,11 @@ class ShopAPIView(APIView):
         if unstorable_text(query):
             raise ParseError("Query parameters may not contain NUL characters.")
         super().initial(request, *args, **kwargs)
+
+    def check_throttles(self, request: Request) -> None:
+        # The throttles' counts are read and written together: two round trips, not four.
+        with counted_together(request, self.get_throttles()):
+            super().check_throttles(request)
 
     def throttled(self, request: Request, wait: float | None) -> NoReturn:
         raise RateLimitedError(self.throttle_detail, wait)

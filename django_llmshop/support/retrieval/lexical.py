@@ -19,18 +19,18 @@ def bm25_scores(query: str) -> dict[int, float]:
     query_terms = set(terms(query))
     if not query_terms:
         return {}
-    stats = KnowledgeChunk.objects.filter(document__published=True).aggregate(
-        n=Count("id"), avg=Avg("length")
-    )
-    total = stats["n"] or 0
-    average_length = float(stats["avg"] or 1.0) or 1.0
-    if not total:
-        return {}
     postings = list(
         KnowledgeTerm.objects.filter(
             term__in=query_terms, chunk__document__published=True
         ).values_list("chunk_id", "term", "frequency", "chunk__length")
     )
+    if not postings:  # no passage shares a term: the collection's statistics are not needed
+        return {}
+    stats = KnowledgeChunk.objects.filter(document__published=True).aggregate(
+        n=Count("id"), avg=Avg("length")
+    )
+    total = stats["n"] or 0
+    average_length = float(stats["avg"] or 1.0) or 1.0
     document_frequency = Counter(term for _chunk, term, _tf, _len in postings)
     scores: dict[int, float] = defaultdict(float)
     for chunk_id, term, frequency, length in postings:
