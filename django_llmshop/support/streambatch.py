@@ -5,15 +5,20 @@ Sent one by one, each token event would be a round trip to Redis of its own, wit
 a pooled connection and a timer each: at hundreds of replies, most of the worker's CPU. Here
 the events of every reply wait while one batch is on its way to Redis and then go together in
 the next one (a group commit): one round trip for many events when many come, none held back
-when few do. Each reply still waits for its own event to be written before it writes the next,
-so its events keep their order.
+when few do.
+
+What waits is a reply's *source* of events, not its events: a source is asked for its event
+as the batch is sent, so the text a reply received while its previous event was on its way
+goes as one event. Under load (large batches, slow round trips) a reply's tokens merge and the
+events to write, and to relay, become fewer instead of piling up; a source has one event on
+its way at a time, so its events keep their order.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 #: ``(message_id, seq, kind, data)``
 Event = tuple[int, int, str, str]
@@ -23,6 +28,34 @@ QueueEvent = Callable[[Any, int, int, str, str], int]
 Ignorable = Callable[[Exception], bool]
 
 
+class EventSource(Protocol):
+    """A writer whose events the batcher sends, one at a time."""
+
+    def take(self) -> Event | None:
+        """The event to send now, made as the batch goes (None: nothing after all)."""
+
+    def sent(self, error: BaseException | None) -> bool:
+        """The taken event was written (or failed with ``error``); True if there is more."""
+
+
+class _OneEvent:
+    def __init__(self, event: Event, future: asyncio.Future[None]) -> None:
+        self.event: Event | None = event
+        self.future = future
+
+    def take(self) -> Event | None:
+        event, self.event = self.event, None
+        return event
+
+    def sent(self, error: BaseException | None) -> bool:
+        if not self.future.done():
+            if error is None:
+                self.future.set_result(None)
+            else:
+                self.future.set_exception(error)
+        return False
+
+
 class AppendBatcher:
     """One event loop's batches of appends through ``client`` (a ``redis.asyncio`` client)."""
 
@@ -30,43 +63,51 @@ class AppendBatcher:
         self._client = client
         self._queue_event = queue_event
         self._ignorable = ignorable
-        self._waiting: list[tuple[Event, asyncio.Future[None]]] = []
+        self._waiting: list[EventSource] = []
         self._sender: asyncio.Task[None] | None = None
 
     async def append(self, event: Event) -> None:
         """Write ``event`` with the next batch; raises what Redis answered for it."""
-        loop = asyncio.get_running_loop()
-        future: asyncio.Future[None] = loop.create_future()
-        self._waiting.append((event, future))
+        source = _OneEvent(event, asyncio.get_running_loop().create_future())
+        self.enqueue(source)
+        await source.future
+
+    def enqueue(self, source: EventSource) -> None:
+        """Have ``source`` asked for its event as the next batch goes (it must not be waiting
+        already, nor have an event on its way)."""
+        self._waiting.append(source)
         if self._sender is None or self._sender.done():
-            self._sender = loop.create_task(self._send())
-        await future
+            self._sender = asyncio.get_running_loop().create_task(self._send())
 
     async def _send(self) -> None:
         while self._waiting:
-            batch, self._waiting = self._waiting, []
+            sources, self._waiting = self._waiting, []
+            batch = [(source, event) for source in sources if (event := source.take()) is not None]
             try:
-                await self._send_batch(batch)
+                errors = await self._send_batch([event for _source, event in batch])
             except BaseException as exc:  # noqa: BLE001 - each waiting writer gets the error
-                for _event, future in batch:
-                    if not future.done():
-                        future.set_exception(exc)
+                for source, _event in batch:
+                    source.sent(exc)
                 if isinstance(exc, asyncio.CancelledError):
                     raise
+                continue
+            for (source, _event), error in zip(batch, errors, strict=True):
+                if source.sent(error):
+                    self._waiting.append(source)
 
-    async def _send_batch(self, batch: list[tuple[Event, asyncio.Future[None]]]) -> None:
+    async def _send_batch(self, batch: list[Event]) -> list[BaseException | None]:
+        if not batch:
+            return []
         pipe = self._client.pipeline(transaction=False)
         firsts = []
         queued = 0
-        for event, _future in batch:
+        for event in batch:
             firsts.append(queued)
             queued += self._queue_event(pipe, *event)
         results = await pipe.execute(raise_on_error=False)
-        for (_event, future), first in zip(batch, firsts, strict=True):
+        errors: list[BaseException | None] = []
+        for first in firsts:
             outcome = results[first]
-            if future.done():
-                continue
-            if isinstance(outcome, Exception) and not self._ignorable(outcome):
-                future.set_exception(outcome)
-            else:
-                future.set_result(None)
+            failed = isinstance(outcome, Exception) and not self._ignorable(outcome)
+            errors.append(outcome if failed else None)
+        return errors

@@ -20,7 +20,7 @@ from typing import Any
 from asgiref.sync import sync_to_async
 
 from django_llmshop.conf import llmshop_settings, on_reload
-from django_llmshop.support.streambatch import AppendBatcher
+from django_llmshop.support.streambatch import AppendBatcher, EventSource
 from django_llmshop.support.streamhub import LIVE_KEY, LIVE_MAXLEN, RedisStreamHub
 
 TOKEN, DONE, ERROR = "token", "done", "error"
@@ -63,6 +63,11 @@ class StreamBuffer(ABC):
 
     async def aappend(self, message_id: int, seq: int, kind: str, data: str) -> None:
         """Async twin of :meth:`append`, where ``writes_async`` says so."""
+        raise NotImplementedError(f"{type(self).__name__} has no async writes")
+
+    def enqueue(self, source: EventSource) -> None:
+        """Where ``writes_async``: ``source``'s next event is taken and written with the event
+        loop's next batch of writes (see :mod:`.streambatch`)."""
         raise NotImplementedError(f"{type(self).__name__} has no async writes")
 
     @abstractmethod
@@ -210,12 +215,19 @@ class RedisStreamBuffer(StreamBuffer):
 
     async def aappend(self, message_id: int, seq: int, kind: str, data: str) -> None:
         """Sent with the other appends of this event loop (see :mod:`.streambatch`)."""
+        await self._batcher().append((message_id, seq, kind, data))
+
+    def enqueue(self, source: EventSource) -> None:
+        """``source``'s next event goes with this event loop's next batch."""
+        self._batcher().enqueue(source)
+
+    def _batcher(self) -> AppendBatcher:
         loop = asyncio.get_running_loop()
         batcher = self._batchers.get(loop)
         if batcher is None:
             batcher = AppendBatcher(self._async_client(), self._queue_append, self._ignorable)
             self._batchers[loop] = batcher
-        await batcher.append((message_id, seq, kind, data))
+        return batcher
 
     @staticmethod
     def _decode(reply: Any) -> list[StreamEvent]:

@@ -27,20 +27,15 @@ WORDS = " ".join(f"piece{i}" for i in range(12))
 def token_threads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names of the threads that wrote token events, in order."""
     names: list[str] = []
-    sync_append, async_append = RedisStreamBuffer.append, RedisStreamBuffer.aappend
+    queue_append = RedisStreamBuffer._queue_append
 
-    def append(self: Any, message_id: int, seq: int, kind: str, data: str) -> None:
+    # Every write, one by one or in the event loop's batches, queues its commands here.
+    def noting(self: Any, pipe: Any, message_id: int, seq: int, kind: str, data: str) -> int:
         if kind == "token":
             names.append(threading.current_thread().name)
-        sync_append(self, message_id, seq, kind, data)
+        return queue_append(self, pipe, message_id, seq, kind, data)
 
-    async def aappend(self: Any, message_id: int, seq: int, kind: str, data: str) -> None:
-        if kind == "token":
-            names.append(threading.current_thread().name)
-        await async_append(self, message_id, seq, kind, data)
-
-    monkeypatch.setattr(RedisStreamBuffer, "append", append)
-    monkeypatch.setattr(RedisStreamBuffer, "aappend", aappend)
+    monkeypatch.setattr(RedisStreamBuffer, "_queue_append", noting)
     return names
 
 

@@ -1,13 +1,16 @@
-"""The event loop's appends to Redis go in batches: fewer round trips, same events, in order."""
+"""The event loop's appends to Redis go in batches: fewer round trips, same events, in order;
+a reply's tokens merge while its last event is on its way."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any
 
 import pytest
 
 from django_llmshop.support.streambatch import AppendBatcher
+from django_llmshop.support.streamwriter import StreamWriter
 
 
 class Pipeline:
@@ -104,3 +107,104 @@ def test_refused_and_rewritten_events_and_a_lost_connection():
 
     asyncio.run(main())
     assert client.batches[-1] == [("xadd", "m1", "4")]
+
+
+# --- a reply's writer in the event loop: its tokens merge while its last event is on its way
+
+
+class Buffer:
+    """What the writer needs of a buffer that writes through the loop's batches."""
+
+    flush_interval = 0.0
+    writes_async = True
+
+    def __init__(self, batcher: AppendBatcher) -> None:
+        self.batcher = batcher
+
+    def enqueue(self, source: Any) -> None:
+        self.batcher.enqueue(source)
+
+
+def written(client: FakeRedis) -> list[tuple[str, str]]:
+    return [(c[2], c[3]) for batch in client.batches for c in batch]
+
+
+def queue_with_text(pipe: Pipeline, message_id: int, seq: int, kind: str, data: str) -> int:
+    pipe.commands.append(("xadd", f"m{message_id}", str(seq), json.loads(data)))
+    return 1
+
+
+def writer_batcher(client: FakeRedis) -> AppendBatcher:
+    return AppendBatcher(client, queue_with_text, lambda exc: False)
+
+
+def test_tokens_that_come_while_an_event_is_on_its_way_go_as_one_event():
+    client = FakeRedis()
+
+    async def main() -> None:
+        writer = StreamWriter(Buffer(writer_batcher(client)), 7)  # type: ignore[arg-type]
+        await writer.atoken("Hello")
+        await asyncio.sleep(0)  # the first batch takes "Hello" and is on its way
+        for word in (" there,", " how", " can", " I", " help?"):
+            await writer.atoken(word)
+        await writer.aflush()  # returns once all is written
+        assert written(client) == [("1", "Hello"), ("2", " there, how can I help?")]
+        await writer.atoken(" Bye.")
+        await writer.aflush()
+        assert written(client)[-1] == ("3", " Bye.")
+
+    asyncio.run(main())
+
+
+def test_a_writer_with_time_between_its_tokens_writes_each_at_once():
+    client = FakeRedis()
+
+    async def main() -> None:
+        writer = StreamWriter(Buffer(writer_batcher(client)), 7)  # type: ignore[arg-type]
+        for word in ("one", "two", "three"):
+            await writer.atoken(word)
+            await asyncio.sleep(0.01)  # longer than a round trip
+            assert written(client)[-1][1] == word  # sent without waiting for more
+        await writer.aflush()
+
+    asyncio.run(main())
+    assert written(client) == [("1", "one"), ("2", "two"), ("3", "three")]
+
+
+def test_a_failed_write_is_raised_by_the_next_token_and_by_the_flush():
+    client = FakeRedis()
+
+    async def main() -> None:
+        writer = StreamWriter(Buffer(writer_batcher(client)), 7)  # type: ignore[arg-type]
+        client.down = True
+        await writer.atoken("lost")  # not waited for
+        with pytest.raises(ConnectionError):
+            await writer.aflush()
+        with pytest.raises(ConnectionError):
+            await writer.atoken("more")
+
+    asyncio.run(main())
+
+
+def test_many_writers_keep_their_order_and_lose_nothing():
+    client = FakeRedis()
+
+    async def reply(b: AppendBatcher, message_id: int) -> None:
+        writer = StreamWriter(Buffer(b), message_id)  # type: ignore[arg-type]
+        for i in range(30):
+            await writer.atoken(f"{i},")
+            if i % 3 == 0:
+                await asyncio.sleep(0)
+        await writer.aflush()
+
+    async def main() -> None:
+        b = writer_batcher(client)
+        await asyncio.gather(*(reply(b, m) for m in range(40)))
+
+    asyncio.run(main())
+    for message_id in range(40):
+        events = [c for batch in client.batches for c in batch if c[1] == f"m{message_id}"]
+        assert [int(c[2]) for c in events] == list(range(1, len(events) + 1))
+        assert "".join(c[3] for c in events) == "".join(f"{i}," for i in range(30))
+    total = sum(len(batch) for batch in client.batches)
+    assert total < 40 * 30  # tokens merged while their writers' events were on their way
