@@ -17,15 +17,14 @@ its way at a time, so its events keep their order.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 #: ``(message_id, seq, kind, data)``
 Event = tuple[int, int, str, str]
-#: Queues one event's commands on a pipeline; returns how many it queued (the first the XADD).
-QueueEvent = Callable[[Any, int, int, str, str], int]
-#: Whether an XADD's error may be ignored (a redelivered task rewriting an event).
-Ignorable = Callable[[Exception], bool]
+#: Writes a batch of events in one round trip; per event None or the error it met (raising
+#: fails them all).
+SendBatch = Callable[[list[Event]], Awaitable[list[BaseException | None]]]
 
 
 class EventSource(Protocol):
@@ -57,12 +56,10 @@ class _OneEvent:
 
 
 class AppendBatcher:
-    """One event loop's batches of appends through ``client`` (a ``redis.asyncio`` client)."""
+    """One event loop's batches of appends, each sent by ``send``."""
 
-    def __init__(self, client: Any, queue_event: QueueEvent, ignorable: Ignorable) -> None:
-        self._client = client
-        self._queue_event = queue_event
-        self._ignorable = ignorable
+    def __init__(self, send: SendBatch) -> None:
+        self._send_batch = send
         self._waiting: list[EventSource] = []
         self._sender: asyncio.Task[None] | None = None
 
@@ -83,6 +80,8 @@ class AppendBatcher:
         while self._waiting:
             sources, self._waiting = self._waiting, []
             batch = [(source, event) for source in sources if (event := source.take()) is not None]
+            if not batch:
+                continue
             try:
                 errors = await self._send_batch([event for _source, event in batch])
             except BaseException as exc:  # noqa: BLE001 - each waiting writer gets the error
@@ -94,20 +93,3 @@ class AppendBatcher:
             for (source, _event), error in zip(batch, errors, strict=True):
                 if source.sent(error):
                     self._waiting.append(source)
-
-    async def _send_batch(self, batch: list[Event]) -> list[BaseException | None]:
-        if not batch:
-            return []
-        pipe = self._client.pipeline(transaction=False)
-        firsts = []
-        queued = 0
-        for event in batch:
-            firsts.append(queued)
-            queued += self._queue_event(pipe, *event)
-        results = await pipe.execute(raise_on_error=False)
-        errors: list[BaseException | None] = []
-        for first in firsts:
-            outcome = results[first]
-            failed = isinstance(outcome, Exception) and not self._ignorable(outcome)
-            errors.append(outcome if failed else None)
-        return errors

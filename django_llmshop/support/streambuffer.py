@@ -20,7 +20,8 @@ from typing import Any
 from asgiref.sync import sync_to_async
 
 from django_llmshop.conf import llmshop_settings, on_reload
-from django_llmshop.support.streambatch import AppendBatcher, EventSource
+from django_llmshop.support.streamappend import APPEND_SCRIPT, refusals, script_args
+from django_llmshop.support.streambatch import AppendBatcher, Event, EventSource
 from django_llmshop.support.streamhub import LIVE_KEY, LIVE_MAXLEN, RedisStreamHub
 
 TOKEN, DONE, ERROR = "token", "done", "error"
@@ -178,40 +179,30 @@ class RedisStreamBuffer(StreamBuffer):
         self._batchers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = (
             weakref.WeakKeyDictionary()
         )
+        self._scripts: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._script = self._client.register_script(APPEND_SCRIPT)
 
     @staticmethod
     def key(message_id: int) -> str:
         return f"llmshop:chat:stream:{message_id}"
 
-    def _queue_append(self, pipe: Any, message_id: int, seq: int, kind: str, data: str) -> int:
-        # No MULTI/EXEC around the two (XADD is the only write that matters), and the expiry
-        # is set by the first and the closing event only: a reply lasts minutes, the key an
-        # hour. Each command per token is Redis and worker CPU at many streams.
-        key = self.key(message_id)
-        pipe.xadd(key, {"kind": kind, "data": data}, id=f"{seq}-1")
-        # And for the web processes' hubs (see :mod:`.streamhub`).
-        live = {"m": message_id, "s": seq, "k": kind, "d": data}
-        pipe.xadd(LIVE_KEY, live, maxlen=LIVE_MAXLEN, approximate=True)
-        if seq == 1 or kind in FINAL_KINDS:
-            pipe.expire(key, REDIS_TTL_SECONDS)
-            return 3
-        return 2
-
-    @staticmethod
-    def _ignorable(exc: Exception) -> bool:
-        """A redelivered task rewriting an event that is already there: keep the first."""
-        return "equal or smaller" in str(exc)
+    def _args(self, events: list[Event]) -> list[Any]:
+        return script_args(events, self.key, REDIS_TTL_SECONDS, LIVE_KEY, LIVE_MAXLEN)
 
     def append(self, message_id: int, seq: int, kind: str, data: str) -> None:
-        import redis
+        [refused] = refusals(self._script(args=self._args([(message_id, seq, kind, data)])))
+        if refused is not None:
+            raise refused
 
-        pipe = self._client.pipeline(transaction=False)
-        self._queue_append(pipe, message_id, seq, kind, data)
-        try:
-            pipe.execute()
-        except redis.ResponseError as exc:
-            if not self._ignorable(exc):
-                raise
+    async def _send(self, events: list[Event]) -> list[BaseException | None]:
+        """One batch of the event loop's appends, in one call of the script."""
+        loop = asyncio.get_running_loop()
+        script = self._scripts.get(loop)
+        if script is None:
+            script = self._scripts[loop] = self._async_client().register_script(APPEND_SCRIPT)
+        return refusals(await script(args=self._args(events)))
 
     async def aappend(self, message_id: int, seq: int, kind: str, data: str) -> None:
         """Sent with the other appends of this event loop (see :mod:`.streambatch`)."""
@@ -225,7 +216,7 @@ class RedisStreamBuffer(StreamBuffer):
         loop = asyncio.get_running_loop()
         batcher = self._batchers.get(loop)
         if batcher is None:
-            batcher = AppendBatcher(self._async_client(), self._queue_append, self._ignorable)
+            batcher = AppendBatcher(self._send)
             self._batchers[loop] = batcher
         return batcher
 

@@ -27,15 +27,14 @@ WORDS = " ".join(f"piece{i}" for i in range(12))
 def token_threads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The names of the threads that wrote token events, in order."""
     names: list[str] = []
-    queue_append = RedisStreamBuffer._queue_append
+    args_of = RedisStreamBuffer._args
 
-    # Every write, one by one or in the event loop's batches, queues its commands here.
-    def noting(self: Any, pipe: Any, message_id: int, seq: int, kind: str, data: str) -> int:
-        if kind == "token":
-            names.append(threading.current_thread().name)
-        return queue_append(self, pipe, message_id, seq, kind, data)
+    # Every write, one by one or in the event loop's batches, makes its script call's arguments.
+    def noting(self: Any, events: list[Any]) -> list[Any]:
+        names.extend(threading.current_thread().name for e in events if e[2] == "token")
+        return args_of(self, events)
 
-    monkeypatch.setattr(RedisStreamBuffer, "_queue_append", noting)
+    monkeypatch.setattr(RedisStreamBuffer, "_args", noting)
     return names
 
 
