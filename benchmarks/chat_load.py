@@ -239,6 +239,12 @@ def main() -> None:
     )
     parser.add_argument("--worker-threads", type=int, default=0, help="0: the largest level")
     parser.add_argument("--pool", type=int, default=8, help="psycopg pool size per process")
+    parser.add_argument(
+        "--switch-interval",
+        type=float,
+        default=0.001,
+        help="the web's and the worker's sys.setswitchinterval, s (0: Python's 5 ms)",
+    )
     parser.add_argument("--timeout", type=float, default=180.0, help="per shopper, s")
     args = parser.parse_args()
     levels = [int(x) for x in args.levels.split(",")]
@@ -249,11 +255,14 @@ def main() -> None:
             sys.exit(f"set {name} (PostgreSQL and Redis are needed; see the docstring)")
     os.environ.update(DJANGO_SETTINGS_MODULE=SETTINGS, LLMSHOP_CELERY_EAGER="0")
     os.environ["LLMSHOP_BENCH_POOL"] = str(args.pool)
+    os.environ["LLMSHOP_BENCH_SWITCH_INTERVAL"] = str(args.switch_interval)
     with fake_endpoint(args.ttft, args.token_delay, args.answer) as (fake_url, fake_pid):
         os.environ["LLMSHOP_TEST_FAKE_URL"] = fake_url
         import django
 
+        switch_interval = sys.getswitchinterval()
         django.setup()
+        sys.setswitchinterval(switch_interval)  # the settings' is for the servers, not this
         from django.db import connection
 
         from tests.worker import database_url, worker_process
@@ -301,7 +310,8 @@ def main() -> None:
                     f"fake endpoint: first token {args.ttft * 1000:.0f} ms, "
                     f"{len(args.answer.split())} words {args.token_delay * 1000:.0f} ms apart; "
                     f"{args.rate:g} shoppers arriving per second; worker threads {threads}; "
-                    f"psycopg pool {args.pool} per process"
+                    f"psycopg pool {args.pool} per process; thread switch interval "
+                    f"{args.switch_interval * 1000 if args.switch_interval else 5:g} ms"
                 )
                 bare_pids = {"bare relay": bare_pid, "endpoint": fake_pid, "load generator": me}
                 warm_up(lambda: django_shopper(web, args.ttft), sampler)

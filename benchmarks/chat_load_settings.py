@@ -3,6 +3,7 @@ settings, no per-process cap on the fake endpoint, no shopper rate limits (every
 load comes from 127.0.0.1), and Django's psycopg pool when ``LLMSHOP_BENCH_POOL`` is set."""
 
 import os
+import sys
 
 from tests.worker_settings import *  # noqa: F403
 from tests.worker_settings import DATABASES
@@ -25,6 +26,9 @@ LLMSHOP = {
     "CHAT_CONVERSATION_RATE_LIMIT_PER_SESSION": UNLIMITED,
     "CHAT_CONVERSATION_RATE_LIMIT_PER_IP": UNLIMITED,
 }
+SWITCH_INTERVAL = float(os.environ.get("LLMSHOP_BENCH_SWITCH_INTERVAL", "0.001"))
+if SWITCH_INTERVAL:
+    sys.setswitchinterval(SWITCH_INTERVAL)
 POOL_SIZE = int(os.environ.get("LLMSHOP_BENCH_POOL", "0"))
 if POOL_SIZE and DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
