@@ -65,6 +65,12 @@ class SSEParser:
 
     def _consume(self, text: str) -> list[SSEEvent]:
         events: list[SSEEvent] = []
+        if "\r" not in text:  # the common case: "\n" line ends only, split in C
+            lines = text.split("\n")
+            self._tail = lines.pop()
+            for line in lines:
+                self._line(line, events)
+            return events
         pos = 0
         end = len(text)
         search = _LINE_END.search
