@@ -242,7 +242,7 @@ def main() -> None:
     parser.add_argument(
         "--switch-interval",
         type=float,
-        default=0.001,
+        default=0.0,
         help="the web's and the worker's sys.setswitchinterval, s (0: Python's 5 ms)",
     )
     parser.add_argument("--timeout", type=float, default=180.0, help="per shopper, s")
