@@ -1,14 +1,14 @@
 """Chat at real concurrency: open streams through a real ASGI server, against a bare relay.
 
 Processes, each its own: the fake endpoint (``python -m django_llmshop.testing``, a fixed time
-to first token), Django under uvicorn, a Celery worker (threads pool, queue ``llmshop_chat``),
-and the bare relay (``benchmarks.chat_load_parts:bare_relay`` under uvicorn: the endpoint's
-stream relayed as SSE with nothing else, the floor). This process is the load generator:
-open-loop, shoppers arrive at a fixed rate (``--rate`` a second) whatever the server does, and
-each holds its stream open to the end of the reply. A shopper posts a conversation and a
-message, then reads the reply's stream. The endpoint's reply lasts longer than the largest
-level takes to arrive (by ``--hold`` seconds), so every level's streams are all open at once:
-a level of 1,000 is 1,000 concurrent streams (the peak of open streams is printed).
+to first token), Django under uvicorn, ``--workers`` Celery workers (threads pool, queue
+``llmshop_chat``), and the bare relay (``benchmarks.chat_load_parts:bare_relay`` under uvicorn:
+the endpoint's stream relayed as SSE with nothing else, the floor). This process is the load
+generator: open-loop, shoppers arrive at a fixed rate (``--rate`` a second) whatever the server
+does, and each holds its stream open to the end of the reply. A shopper posts a conversation and
+a message, then reads the reply's stream. The endpoint's reply lasts longer than the largest
+level takes to arrive (by ``--hold`` seconds), so every level's streams are all open at once: a
+level of 1,000 is 1,000 concurrent streams (the peak of open streams is printed).
 
 For each level of concurrent streams it prints: the shopper's first token minus the
 endpoint's (p50/p95/p99; "endpoint first token" = the moment the shopper sent + the endpoint's
@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import math
 import os
@@ -237,7 +238,15 @@ def main() -> None:
         help="s the replies last beyond the largest level's arrivals: every level's streams "
         "are then all open at once",
     )
-    parser.add_argument("--worker-threads", type=int, default=0, help="0: the largest level")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="chat worker processes (threads pool each)"
+    )
+    parser.add_argument(
+        "--worker-threads",
+        type=int,
+        default=0,
+        help="threads per worker process; 0: the largest level over the worker processes",
+    )
     parser.add_argument("--pool", type=int, default=8, help="psycopg pool size per process")
     parser.add_argument(
         "--switch-interval",
@@ -277,16 +286,10 @@ def main() -> None:
         uvicorn = [sys.executable, "-m", "uvicorn", "--host", "127.0.0.1", "--no-access-log"]
         uvicorn += ["--log-level", "warning", "--timeout-keep-alive", "5"]
         try:
+            threads = args.worker_threads or math.ceil(max(levels) / args.workers)
             with (
                 tempfile.TemporaryDirectory() as tmp,
-                worker_process(
-                    Path(tmp),
-                    pool="threads",
-                    concurrency=args.worker_threads or max(levels),
-                    queues="llmshop_chat",
-                    env=env,
-                    settings_module=SETTINGS,
-                ) as worker,
+                contextlib.ExitStack() as stack,
                 process(
                     [*uvicorn, "--port", str(web_port), "--factory"]
                     + ["django.core.asgi:get_asgi_application"],
@@ -299,17 +302,31 @@ def main() -> None:
                     bare_port,
                 ) as bare_pid,
             ):
+                workers = [
+                    stack.enter_context(
+                        worker_process(
+                            Path(tmp) / f"worker{i}",
+                            pool="threads",
+                            concurrency=threads,
+                            queues="llmshop_chat",
+                            env=env,
+                            settings_module=SETTINGS,
+                        )
+                    )
+                    for i in range(args.workers)
+                ]
                 # The load generator's own CPU: it must not be what limits the run.
                 me = os.getpid()
-                pids = {"web": web_pid, "worker": worker.pid, "endpoint": fake_pid}
-                pids["load generator"] = me
+                pids = {"web": web_pid, "endpoint": fake_pid, "load generator": me}
+                for i, worker in enumerate(workers, 1):
+                    pids["worker" if args.workers == 1 else f"worker {i}"] = worker.pid
                 web, bare = f"http://127.0.0.1:{web_port}", f"http://127.0.0.1:{bare_port}"
                 sampler = Sampler(db_name, lambda: thread_count(web_pid))
-                threads = args.worker_threads or max(levels)
                 print(
                     f"fake endpoint: first token {args.ttft * 1000:.0f} ms, "
                     f"{len(args.answer.split())} words {args.token_delay * 1000:.0f} ms apart; "
-                    f"{args.rate:g} shoppers arriving per second; worker threads {threads}; "
+                    f"{args.rate:g} shoppers arriving per second; {args.workers} worker "
+                    f"process(es) of {threads} threads; "
                     f"psycopg pool {args.pool} per process; thread switch interval "
                     f"{args.switch_interval * 1000 if args.switch_interval else 5:g} ms"
                 )
