@@ -37,24 +37,6 @@ class EventSource(Protocol):
         """The taken event was written (or failed with ``error``); True if there is more."""
 
 
-class _OneEvent:
-    def __init__(self, event: Event, future: asyncio.Future[None]) -> None:
-        self.event: Event | None = event
-        self.future = future
-
-    def take(self) -> Event | None:
-        event, self.event = self.event, None
-        return event
-
-    def sent(self, error: BaseException | None) -> bool:
-        if not self.future.done():
-            if error is None:
-                self.future.set_result(None)
-            else:
-                self.future.set_exception(error)
-        return False
-
-
 class AppendBatcher:
     """One event loop's batches of appends, each sent by ``send``."""
 
@@ -62,12 +44,6 @@ class AppendBatcher:
         self._send_batch = send
         self._waiting: list[EventSource] = []
         self._sender: asyncio.Task[None] | None = None
-
-    async def append(self, event: Event) -> None:
-        """Write ``event`` with the next batch; raises what Redis answered for it."""
-        source = _OneEvent(event, asyncio.get_running_loop().create_future())
-        self.enqueue(source)
-        await source.future
 
     def enqueue(self, source: EventSource) -> None:
         """Have ``source`` asked for its event as the next batch goes (it must not be waiting

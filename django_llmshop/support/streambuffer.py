@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import time
 import weakref
@@ -56,15 +57,11 @@ class StreamBuffer(ABC):
     #: Tokens are gathered this long before they are written (a database row per token is slow).
     flush_interval: float = 0.0
 
-    #: Whether :meth:`aappend` works: the reply task then streams in the process's event loop.
+    #: Whether :meth:`enqueue` works: the reply task then streams in the process's event loop.
     writes_async: bool = False
 
     @abstractmethod
     def append(self, message_id: int, seq: int, kind: str, data: str) -> None: ...
-
-    async def aappend(self, message_id: int, seq: int, kind: str, data: str) -> None:
-        """Async twin of :meth:`append`, where ``writes_async`` says so."""
-        raise NotImplementedError(f"{type(self).__name__} has no async writes")
 
     def enqueue(self, source: EventSource) -> None:
         """Where ``writes_async``: ``source``'s next event is taken and written with the event
@@ -179,9 +176,6 @@ class RedisStreamBuffer(StreamBuffer):
         self._batchers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = (
             weakref.WeakKeyDictionary()
         )
-        self._scripts: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = (
-            weakref.WeakKeyDictionary()
-        )
         self._script = self._client.register_script(APPEND_SCRIPT)
 
     @staticmethod
@@ -196,17 +190,10 @@ class RedisStreamBuffer(StreamBuffer):
         if refused is not None:
             raise refused
 
-    async def _send(self, events: list[Event]) -> list[BaseException | None]:
-        """One batch of the event loop's appends, in one call of the script."""
-        loop = asyncio.get_running_loop()
-        script = self._scripts.get(loop)
-        if script is None:
-            script = self._scripts[loop] = self._async_client().register_script(APPEND_SCRIPT)
+    async def _send(self, script: Any, events: list[Event]) -> list[BaseException | None]:
+        """One batch of an event loop's appends, in one call of ``script`` (the append script
+        registered with that loop's client)."""
         return refusals(await script(args=self._args(events)))
-
-    async def aappend(self, message_id: int, seq: int, kind: str, data: str) -> None:
-        """Sent with the other appends of this event loop (see :mod:`.streambatch`)."""
-        await self._batcher().append((message_id, seq, kind, data))
 
     def enqueue(self, source: EventSource) -> None:
         """``source``'s next event goes with this event loop's next batch."""
@@ -216,7 +203,8 @@ class RedisStreamBuffer(StreamBuffer):
         loop = asyncio.get_running_loop()
         batcher = self._batchers.get(loop)
         if batcher is None:
-            batcher = AppendBatcher(self._send)
+            script = self._async_client().register_script(APPEND_SCRIPT)
+            batcher = AppendBatcher(functools.partial(self._send, script))
             self._batchers[loop] = batcher
         return batcher
 

@@ -16,6 +16,12 @@ from tests.support.conftest import redis_url_or_skip
 IDS = [9_300_000 + i for i in range(3)]
 
 
+async def send(buffer, events):
+    """A batch through the event loop's path: the script registered with the loop's client."""
+    script = buffer._async_client().register_script(APPEND_SCRIPT)
+    return await buffer._send(script, events)
+
+
 @pytest.fixture
 def buffer(settings):
     settings.LLMSHOP = {**settings.LLMSHOP, "CHAT_STREAM_REDIS_URL": redis_url_or_skip()}
@@ -37,7 +43,7 @@ def test_a_batch_goes_in_one_call_to_both_streams(buffer):
         (first, 2, TOKEN, '"lo"'),
         (first, 3, DONE, '{"id": 1}'),
     ]
-    answers = asyncio.run(buffer._send(events))
+    answers = asyncio.run(send(buffer, events))
     assert answers == [None, None, None, None]
     assert [e.decoded() for e in buffer.read(first, 0)] == ["Hel", "lo", {"id": 1}]
     assert [e.kind for e in buffer.read(first, 0)] == [TOKEN, TOKEN, DONE]
@@ -51,9 +57,9 @@ def test_a_batch_goes_in_one_call_to_both_streams(buffer):
     assert ours == [(first, 1, TOKEN), (second, 1, TOKEN), (first, 2, TOKEN), (first, 3, DONE)]
     # Only the first and the closing event set the expiry: a middle token leaves it alone.
     client.persist(buffer.key(third))
-    asyncio.run(buffer._send([(third, 1, TOKEN, '"a"')]))
+    asyncio.run(send(buffer, [(third, 1, TOKEN, '"a"')]))
     client.persist(buffer.key(third))
-    asyncio.run(buffer._send([(third, 2, TOKEN, '"b"')]))
+    asyncio.run(send(buffer, [(third, 2, TOKEN, '"b"')]))
     assert client.ttl(buffer.key(third)) == -1
 
 
@@ -63,7 +69,7 @@ def test_refusals_are_answered_per_event(buffer):
     buffer.append(first, 1, TOKEN, '"kept"')
     client.set(buffer.key(second), "not a stream")
     answers = asyncio.run(
-        buffer._send([(first, 1, TOKEN, '"rewritten"'), (second, 1, TOKEN, '"x"')])
+        send(buffer, [(first, 1, TOKEN, '"rewritten"'), (second, 1, TOKEN, '"x"')])
     )
     assert answers[0] is None  # a redelivered task's rewrite keeps the first: no error
     assert isinstance(answers[1], redis.ResponseError) and "WRONGTYPE" in str(answers[1])
@@ -78,8 +84,8 @@ def test_the_script_is_loaded_again_after_a_script_flush(buffer):
     buffer.append(first, 1, TOKEN, '"a"')
     client.script_flush()
     buffer.append(first, 2, TOKEN, '"b"')
-    asyncio.run(buffer._send([(first, 3, TOKEN, '"c"')]))
+    asyncio.run(send(buffer, [(first, 3, TOKEN, '"c"')]))
     client.script_flush()
-    asyncio.run(buffer._send([(first, 4, TOKEN, '"d"')]))
+    asyncio.run(send(buffer, [(first, 4, TOKEN, '"d"')]))
     assert [e.decoded() for e in buffer.read(first, 0)] == ["a", "b", "c", "d"]
     assert client.script_exists(redis.Redis.from_url(buffer.url).register_script(APPEND_SCRIPT).sha)

@@ -38,12 +38,38 @@ def batcher(client: FakeRedis) -> AppendBatcher:
     return AppendBatcher(client.send)
 
 
+class OneEvent:
+    """A source of one event whose writer waits for it to be written."""
+
+    def __init__(self, event: tuple[int, int, str, str]) -> None:
+        self.event: tuple[int, int, str, str] | None = event
+        self.future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def take(self) -> tuple[int, int, str, str] | None:
+        event, self.event = self.event, None
+        return event
+
+    def sent(self, error: BaseException | None) -> bool:
+        if error is None:
+            self.future.set_result(None)
+        else:
+            self.future.set_exception(error)
+        return False
+
+
+async def append(b: AppendBatcher, event: tuple[int, int, str, str]) -> None:
+    """Write ``event`` with the next batch; raises what was answered for it."""
+    source = OneEvent(event)
+    b.enqueue(source)
+    await source.future
+
+
 def test_many_writers_share_round_trips_and_keep_their_order():
     client = FakeRedis()
 
     async def writer(b: AppendBatcher, message_id: int) -> None:
         for seq in range(1, 21):
-            await b.append((message_id, seq, "token", '"x"'))
+            await append(b, (message_id, seq, "token", '"x"'))
 
     async def main() -> None:
         b = batcher(client)
@@ -64,7 +90,7 @@ def test_a_lone_writer_is_not_held_back():
     async def main() -> None:
         b = batcher(client)
         for seq in (1, 2, 3):
-            await asyncio.wait_for(b.append((1, seq, "token", '"x"')), 1)
+            await asyncio.wait_for(append(b, (1, seq, "token", '"x"')), 1)
 
     asyncio.run(main())
     assert [[c[2] for c in batch] for batch in client.batches] == [["1"], ["2"], ["3"]]
@@ -77,12 +103,12 @@ def test_refused_events_and_a_lost_connection():
         b = batcher(client)
         client.refuse = {"2"}
         with pytest.raises(Exception, match="WRONGTYPE"):
-            await b.append((1, 2, "token", '"x"'))
+            await append(b, (1, 2, "token", '"x"'))
         client.down = True
         with pytest.raises(ConnectionError):
-            await b.append((1, 3, "token", '"x"'))
+            await append(b, (1, 3, "token", '"x"'))
         client.down = False
-        await b.append((1, 4, "token", '"x"'))  # the next batch goes through
+        await append(b, (1, 4, "token", '"x"'))  # the next batch goes through
 
     asyncio.run(main())
     assert client.batches[-1] == [("xadd", "m1", "4", "x")]
