@@ -7,6 +7,8 @@ when it is not there; with ``LLMSHOP_REQUIRE_SERVICES=1`` (set by CI) such a ski
 from __future__ import annotations
 
 import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -124,6 +126,23 @@ def page(browser, request):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+    wait_for_live_server_requests()
+
+
+def wait_for_live_server_requests(timeout=60):
+    """Wait for the requests the page left behind in the live server to finish.
+
+    A page's last load can start requests of its own (htmx ``hx-trigger="load"``: the
+    recommendation tracker's POST, a lazy block that re-ranks in the request when tasks run
+    eagerly). Closing the page does not stop them in the server, and one still writing when the
+    test database is emptied makes PostgreSQL end the two in a deadlock. The live server runs
+    each connection in a thread of ``socketserver.ThreadingMixIn``, named after its target."""
+    deadline = time.monotonic() + timeout
+    for thread in threading.enumerate():
+        if thread is not threading.current_thread() and thread.name.endswith(
+            "(process_request_thread)"
+        ):
+            thread.join(max(0.0, deadline - time.monotonic()))
 
 
 @pytest.fixture(scope="session")
