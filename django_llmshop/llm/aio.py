@@ -18,6 +18,7 @@ import httpx
 from ._base import JSON, BaseClient, logger
 from .errors import LLMConnectionError
 from .limiter import Lease
+from .netpool import use_lean_pool
 from .records import CallState
 from .responses import StreamAssembler, parse_chat_response, parse_embeddings
 from .slots import AsyncSlots
@@ -60,6 +61,8 @@ class AsyncLLMClient(BaseClient[httpx.AsyncBaseTransport]):
                 http = httpx.AsyncClient(
                     timeout=self._timeout, limits=self._limits, transport=self._transport
                 )
+                if self._transport is None:
+                    use_lean_pool(http)
                 slots = AsyncSlots(self.max_concurrency, self.limiter, self._timeout.read or 60)
                 state = self._loops[loop] = _LoopState(http, slots)
         return state
