@@ -40,6 +40,10 @@ class _Buffer(asyncio.Protocol):
         self.paused = False
         self.waiter: asyncio.Future[bool] | None = None
         self.drain: asyncio.Future[bool] | None = None
+        # The read timeout: one timer that moves on lazily (see wait_readable).
+        self.deadline: float | None = None
+        self.timer: asyncio.TimerHandle | None = None
+        self.timer_at = 0.0
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = typing.cast(asyncio.Transport, transport)
@@ -62,6 +66,39 @@ class _Buffer(asyncio.Protocol):
         self.lost = exc
         self._wake_reader()
         self.resume_writing()
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+
+    def wait_readable(self, timeout: float | None) -> asyncio.Future[bool]:
+        """A future woken (True) by the next data or the end, or False after ``timeout``.
+
+        A streamed reply waits for nearly every read, so arming and cancelling a timer for each
+        would cost more than the read: the timer is left running and the deadline moves on; when
+        it fires before the deadline it is set again for the deadline."""
+        loop = self.loop
+        waiter = self.waiter = loop.create_future()
+        if timeout is None:
+            self.deadline = None
+            return waiter
+        deadline = self.deadline = loop.time() + timeout
+        if self.timer is None or self.timer_at > deadline:
+            if self.timer is not None:
+                self.timer.cancel()
+            self.timer = loop.call_at(deadline, self._deadline_passed)
+            self.timer_at = deadline
+        return waiter
+
+    def _deadline_passed(self) -> None:
+        self.timer = None
+        waiter, deadline = self.waiter, self.deadline
+        if waiter is None or waiter.done() or deadline is None:
+            return
+        if deadline <= self.timer_at:
+            waiter.set_result(False)
+        else:
+            self.timer = self.loop.call_at(deadline, self._deadline_passed)
+            self.timer_at = deadline
 
     def pause_writing(self) -> None:
         if self.drain is None:
@@ -128,12 +165,12 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
                 if buffer.lost is not None:
                     raise httpcore.ReadError(str(buffer.lost) or type(buffer.lost).__name__)
                 return b""
-            buffer.waiter = buffer.loop.create_future()
             try:
-                if not await wait_woken(buffer.waiter, timeout):
-                    raise httpcore.ReadTimeout("timed out reading from the server")
+                woken = await buffer.wait_readable(timeout)
             finally:
                 buffer.waiter = None
+            if not woken:
+                raise httpcore.ReadTimeout("timed out reading from the server")
             return await self.read(max_bytes, timeout)
         return buffer.take(max_bytes)
 
@@ -152,6 +189,9 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
 
     async def aclose(self) -> None:
         self._transport.close()
+        if self._buffer.timer is not None:
+            self._buffer.timer.cancel()
+            self._buffer.timer = None
 
     async def start_tls(
         self,

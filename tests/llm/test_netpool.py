@@ -346,3 +346,29 @@ def test_a_certificate_not_trusted_is_a_connect_error(certificates):
                     await client.get(url)
 
     asyncio.run(main())
+
+
+def test_the_read_timeout_counts_from_the_last_data_not_the_first_wait():
+    async def trickle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        writer.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+        for _ in range(12):  # 0.6 s of data, 50 ms apart, each gap under the 0.2 s timeout
+            writer.write(b"1\r\nx\r\n")
+            await writer.drain()
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(5)  # then nothing
+
+    async def main() -> tuple[bytes, float]:
+        loop = asyncio.get_running_loop()
+        async with serving(trickle) as (url, _), lean_client() as client:
+            received = b""
+            started = loop.time()
+            with pytest.raises(httpx.ReadTimeout):
+                async with client.stream("GET", url, timeout=httpx.Timeout(5, read=0.2)) as r:
+                    async for part in r.aiter_raw():
+                        received += part
+            return received, loop.time() - started
+
+    received, took = asyncio.run(asyncio.wait_for(main(), 5))
+    assert received == b"x" * 12
+    assert 0.6 <= took < 2.0
