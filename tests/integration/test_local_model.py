@@ -1,5 +1,6 @@
 """The client against the real bundled endpoint: llama.cpp's server with SmolLM2-135M."""
 
+import asyncio
 import json
 import socket
 
@@ -70,3 +71,31 @@ def test_json_object_mode(client):
     )
     assert isinstance(result.parsed, dict)
     assert json.loads(json.dumps(result.parsed)) == result.parsed
+
+
+def test_async_streams_share_connections_of_the_lean_pool(local_server, client):
+    """The async client's own pool and network stream against the real server: streams one
+    after another reuse a connection, and a stream's text is the sync client's for the same
+    greedy request."""
+    from django_llmshop.llm import AsyncLLMClient
+    from django_llmshop.llm.netpool import LeanPool
+
+    async def main() -> tuple[list[str], list[str], int]:
+        async with AsyncLLMClient(
+            base_url=local_server.base_url, model=local_server.model, timeout=120, max_retries=0
+        ) as aclient:
+            pool = aclient._state().http._transport._pool
+            assert isinstance(pool, LeanPool)
+            texts, joined = [], []
+            for _ in range(2):
+                stream = aclient.stream(MESSAGES, max_tokens=30, temperature=0)
+                pieces = [chunk.text async for chunk in stream]
+                joined.append("".join(pieces))
+                texts.append(stream.result.text)
+            return texts, joined, pool.connections
+
+    texts, joined, connections = asyncio.run(main())
+    assert texts == joined
+    assert texts[0].strip()
+    assert connections == 1
+    assert texts[0] == client.chat(MESSAGES, max_tokens=30, temperature=0).text
