@@ -42,7 +42,6 @@ class LeanPool:
         uds: str | None = None,
         retries: int = 0,
     ) -> None:
-        self._ssl_context = ssl_context
         self._max_connections = max_connections if max_connections is not None else 1 << 30
         self._max_idle = (
             max_keepalive_connections if max_keepalive_connections is not None else 1 << 30

@@ -5,7 +5,8 @@ scope for the timeout, yields to the event loop once and resumes and pauses the 
 reading. A streamed reply is read in many small pieces (one per token when the model is fast),
 so that per-read cost is most of what a chat worker spends on a streamed word. The stream here
 is an :class:`asyncio.Protocol` that keeps reading into a buffer: a read with data waiting
-returns it at once, and only a read that must wait sets a timer for its timeout.
+returns it at once, and the read timeout is one timer per connection that moves on with the
+deadline rather than one per read.
 
 It implements httpcore's ``AsyncNetworkBackend`` interface (``connect_tcp``, ``start_tls`` for
 HTTPS, ``get_extra_info``), so HTTP/1.1, TLS with ALPN and keep-alive stay httpcore's. Only
@@ -66,9 +67,7 @@ class _Buffer(asyncio.Protocol):
         self.lost = exc
         self._wake_reader()
         self.resume_writing()
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
+        self.stop_timer()
 
     def wait_readable(self, timeout: float | None) -> asyncio.Future[bool]:
         """A future woken (True) by the next data or the end, or False after ``timeout``.
@@ -83,11 +82,15 @@ class _Buffer(asyncio.Protocol):
             return waiter
         deadline = self.deadline = loop.time() + timeout
         if self.timer is None or self.timer_at > deadline:
-            if self.timer is not None:
-                self.timer.cancel()
+            self.stop_timer()
             self.timer = loop.call_at(deadline, self._deadline_passed)
             self.timer_at = deadline
         return waiter
+
+    def stop_timer(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
 
     def _deadline_passed(self) -> None:
         self.timer = None
@@ -151,6 +154,15 @@ def _expire(future: asyncio.Future[bool]) -> None:
         future.set_result(False)
 
 
+#: httpcore's names for a connection's details, and asyncio's.
+_EXTRA_INFO = {
+    "ssl_object": "ssl_object",
+    "client_addr": "sockname",
+    "server_addr": "peername",
+    "socket": "socket",
+}
+
+
 class AsyncioStream(httpcore.AsyncNetworkStream):
     """One connection: reads served from the protocol's buffer."""
 
@@ -189,9 +201,7 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
 
     async def aclose(self) -> None:
         self._transport.close()
-        if self._buffer.timer is not None:
-            self._buffer.timer.cancel()
-            self._buffer.timer = None
+        self._buffer.stop_timer()
 
     async def start_tls(
         self,
@@ -219,12 +229,8 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
     def get_extra_info(self, info: str) -> typing.Any:
         if info == "is_readable":  # an idle connection with something to read is done with
             return bool(self._buffer.chunks) or self._buffer.eof
-        names = {"ssl_object": "ssl_object", "client_addr": "sockname", "server_addr": "peername"}
-        if info in names:
-            return self._transport.get_extra_info(names[info])
-        if info == "socket":
-            return self._transport.get_extra_info("socket")
-        return None
+        name = _EXTRA_INFO.get(info)
+        return None if name is None else self._transport.get_extra_info(name)
 
 
 class AsyncioBackend(httpcore.AsyncNetworkBackend):

@@ -16,7 +16,7 @@ import weakref
 from abc import ABC, abstractmethod
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from asgiref.sync import sync_to_async
 
@@ -176,7 +176,6 @@ class RedisStreamBuffer(StreamBuffer):
         self._batchers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = (
             weakref.WeakKeyDictionary()
         )
-        self._last_batcher: tuple[object, Any] = (None, None)  # (loop, its batcher)
         self._script = self._client.register_script(APPEND_SCRIPT)
 
     @staticmethod
@@ -202,15 +201,11 @@ class RedisStreamBuffer(StreamBuffer):
 
     def _batcher(self) -> AppendBatcher:
         loop = asyncio.get_running_loop()
-        last_loop, last = self._last_batcher  # a weak mapping's lookup costs a token's write
-        if last_loop is loop:
-            return cast(AppendBatcher, last)
         batcher = self._batchers.get(loop)
         if batcher is None:
             script = self._async_client().register_script(APPEND_SCRIPT)
             batcher = AppendBatcher(functools.partial(self._send, script))
             self._batchers[loop] = batcher
-        self._last_batcher = (loop, batcher)
         return batcher
 
     @staticmethod
