@@ -102,6 +102,9 @@ class RedisStreamHub:
         self._reader = redis.asyncio.Redis.from_url(
             url, single_connection_client=True, socket_timeout=HUB_BLOCK_MS / 1000 + 30
         )
+        # The read's reply is taken as the server sent it: redis-py would make a dict of each
+        # entry's fields, for every event of every reply, before the hub skips most of them.
+        self._reader.set_response_callback("XREAD", _as_sent)
         self._subscriptions: dict[int, set[Subscription]] = {}
         self._task: asyncio.Task[None] | None = None
         self._catching_up: set[asyncio.Task[None]] = set()
@@ -161,15 +164,14 @@ class RedisStreamHub:
     def _hand_out(self, reply: Any) -> None:
         """Each relayed reply's events to its subscribers, together; other replies' skipped."""
         found: dict[int, list[Any]] = {}
-        for _key, entries in reply or ():
+        # RESP2 gives a list of [key, entries]; RESP3 a map of key to entries.
+        for entries in reply.values() if isinstance(reply, dict) else (e for _, e in reply or ()):
             if entries:
                 self._cursor = entries[-1][0].decode()
             for _entry_id, fields in entries:
-                message_id = int(fields[b"m"])
+                message_id, seq, kind, data = _live_fields(fields)
                 if message_id in self._subscriptions:
-                    event = self._make_event(
-                        int(fields[b"s"]), fields[b"k"].decode(), fields[b"d"].decode()
-                    )
+                    event = self._make_event(seq, kind.decode(), data.decode())
                     found.setdefault(message_id, []).append(event)
         for message_id, events in found.items():
             for sub in list(self._subscriptions.get(message_id, ())):
@@ -201,6 +203,21 @@ class RedisStreamHub:
         held, sub.held = sub.held or [], None
         sub.put(missed)
         sub.put(held)
+
+
+def _as_sent(response: Any, **options: Any) -> Any:
+    return response
+
+
+def _live_fields(fields: list[bytes]) -> tuple[int, int, bytes, bytes]:
+    """(message id, number, kind, data) of a live entry's flat field list.
+
+    The append script writes the fields in one order, so they are taken by place; any other
+    order (a writer of another version) is looked up by name."""
+    if fields[0] == b"m" and fields[2] == b"s" and fields[4] == b"k" and fields[6:7] == [b"d"]:
+        return int(fields[1]), int(fields[3]), fields[5], fields[7]
+    named = dict(zip(fields[::2], fields[1::2], strict=False))
+    return int(named[b"m"]), int(named[b"s"]), named[b"k"], named[b"d"]
 
 
 def _follows(after: int, events: list[Any]) -> bool:

@@ -8,6 +8,8 @@ import threading
 import time
 from typing import Any
 
+import pytest
+
 from django_llmshop.support.models import Conversation
 from django_llmshop.support.streambuffer import (
     DONE,
@@ -79,13 +81,17 @@ def test_tokens_are_gathered_between_flushes(db):
     assert [(e.kind, e.decoded()) for e in events] == [(TOKEN, "abc"), (DONE, {})]
 
 
-def test_one_hub_read_serves_every_stream_of_an_event_loop(monkeypatch, settings):
+@pytest.mark.parametrize("protocol", [2, 3])
+def test_one_hub_read_serves_every_stream_of_an_event_loop(monkeypatch, settings, protocol):
     """Each subscription gets its own events in order; one subscribed while the hub's read is
-    blocked on the other keys is woken into it (else it would wait the hub's whole block)."""
+    blocked on the other keys is woken into it (else it would wait the hub's whole block).
+    Over either protocol of Redis: the hub reads the server's reply as sent."""
     from django_llmshop.support import streamhub
     from tests.support.conftest import redis_url_or_skip
 
-    settings.LLMSHOP = {**settings.LLMSHOP, "CHAT_STREAM_REDIS_URL": redis_url_or_skip()}
+    url = redis_url_or_skip()
+    url += ("&" if "?" in url else "?") + f"protocol={protocol}"
+    settings.LLMSHOP = {**settings.LLMSHOP, "CHAT_STREAM_REDIS_URL": url}
     monkeypatch.setattr(streamhub, "HUB_BLOCK_MS", 120_000)
     buffer = get_stream_buffer()
     ids = [9_100_000 + i for i in range(20)]
@@ -197,3 +203,20 @@ def test_events_the_live_stream_lost_are_read_from_the_replys_own(settings):
 
     assert asyncio.run(scenario()) == ["a", "b", "c", "d"]
     buffer.clear(message_id)
+
+
+def test_live_entries_are_read_in_the_scripts_order_or_by_name():
+    from django_llmshop.support.streamhub import _live_fields
+
+    assert _live_fields([b"m", b"12", b"s", b"3", b"k", b"token", b"d", b'"a"']) == (
+        12,
+        3,
+        b"token",
+        b'"a"',
+    )
+    assert _live_fields([b"k", b"done", b"d", b"{}", b"s", b"9", b"m", b"40"]) == (
+        40,
+        9,
+        b"done",
+        b"{}",
+    )
