@@ -68,7 +68,10 @@ def generate_reply(message_id: int) -> bool:
         pk=message_id
     )
     buffer = get_stream_buffer()
-    buffer.clear(message_id)
+    if message.attempts > 1:
+        # An earlier attempt's events must not be replayed; a first attempt's buffer was
+        # cleared by whoever queued it (a new message, a retry), so it costs no round trip.
+        buffer.clear(message_id)
     writer = StreamWriter(buffer, message_id)
     language = message.conversation.language
     try:

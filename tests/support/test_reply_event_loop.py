@@ -90,3 +90,39 @@ def test_a_stream_cut_short_fails_the_reply_with_its_call_logged(
     calls = calls_of(reply)
     assert calls and all(c.status == LLMCall.Status.ERROR for c in calls)
     assert get_stream_buffer().read(reply.pk, 0)[-1].kind == "error"
+
+
+def test_a_second_attempt_streams_none_of_the_first_attempts_events(
+    shop, db, stream_backend, llm_settings
+):
+    """A worker died mid-stream (the reply is still streaming, one attempt made): the attempt
+    that takes it over starts the stream afresh; the first attempt's words are not replayed."""
+    llm_settings.add(Reply.text(WORDS))
+    reply = new_reply(Conversation.objects.create(user=shop.alice), "Tell me a story")
+    Message.objects.filter(pk=reply.pk).update(status=Message.Status.STREAMING, attempts=1)
+    buffer = get_stream_buffer()
+    buffer.append(reply.pk, 1, "token", '"Half a sentence from the dead worker "')
+    assert generate_reply(reply.pk)
+    reply.refresh_from_db()
+    assert reply.status == Message.Status.DONE and reply.attempts == 2
+    assert streamed_text(reply) == WORDS
+    assert [e.seq for e in buffer.read(reply.pk, 0)][0] == 1
+
+
+def test_a_first_attempt_streams_after_what_the_queue_cleared(
+    shop, db, stream_backend, llm_settings
+):
+    """The first attempt leaves the clearing to whoever queued it (a new message, a retry):
+    a reply posted as a shopper would, over events left under its id, streams only itself."""
+    from django_llmshop.support.services import retry_reply
+
+    llm_settings.add(Reply.text("first"), Reply.text(WORDS))
+    reply = new_reply(Conversation.objects.create(user=shop.alice), "Tell me a story")
+    assert generate_reply(reply.pk)
+    Message.objects.filter(pk=reply.pk).update(status=Message.Status.FAILED, attempts=0)
+    reply.refresh_from_db()
+    assert retry_reply(reply)
+    assert generate_reply(reply.pk)
+    reply.refresh_from_db()
+    assert reply.status == Message.Status.DONE and reply.attempts == 1
+    assert streamed_text(reply) == WORDS
