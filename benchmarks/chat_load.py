@@ -52,6 +52,7 @@ from benchmarks.chat_load_parts import (  # noqa: E402
     process,
     raise_file_limit,
     request,
+    round_trips,
     sse_events,
     thread_count,
 )
@@ -137,6 +138,22 @@ async def django_shopper(base: str, ttft: float) -> Outcome:
     outcome = await read_stream(stream, sent, started, ttft)
     outcome.accepted = accepted
     return outcome
+
+
+def print_round_trips(connection: Any) -> None:
+    """The machine's round trips to PostgreSQL and Redis, back to back and after a pause."""
+    import redis
+
+    client = redis.Redis.from_url(os.environ["REDIS_URL"])
+    with connection.cursor() as cursor:
+        database = round_trips(lambda: cursor.execute("SELECT 1"))
+    connection.close()
+    cache = round_trips(client.ping)
+    client.close()
+    print(
+        "round trips (p50 ms, back to back / after 20 ms idle): "
+        f"PostgreSQL {database[0]:.3f} / {database[1]:.3f}, Redis {cache[0]:.3f} / {cache[1]:.3f}"
+    )
 
 
 async def bare_shopper(base: str, ttft: float) -> Outcome:
@@ -330,6 +347,7 @@ def main() -> None:
                     f"psycopg pool {args.pool} per process; thread switch interval "
                     f"{args.switch_interval * 1000 if args.switch_interval else 5:g} ms"
                 )
+                print_round_trips(connection)
                 bare_pids = {"bare relay": bare_pid, "endpoint": fake_pid, "load generator": me}
                 warm_up(lambda: django_shopper(web, args.ttft), sampler)
                 warm_up(lambda: bare_shopper(bare, args.ttft), sampler)

@@ -12,10 +12,11 @@ import json
 import os
 import resource
 import socket
+import statistics
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -216,3 +217,22 @@ async def bare_relay(scope: dict[str, Any], receive: Any, send: Any) -> None:
         response.close()
     done = f"event: done\ndata: {json.dumps({'at': time.time()})}\n\n".encode()
     await send({"type": "http.response.body", "body": done, "more_body": False})
+
+
+def round_trips(query: Callable[[], Any], samples: int = 60) -> tuple[float, float]:
+    """p50 ms of ``query()`` back to back, and after 20 ms idle each.
+
+    The chat's path to a first token makes dozens of round trips (database, Redis, queue,
+    threads); the bare relay a few. On machines where an idle CPU is slow to wake (virtual
+    machines, power saving), each costs far more after a pause than in a tight loop, and the
+    chat's fixed overhead grows with it: these two figures tell runs on such machines apart.
+    """
+    timings: dict[bool, list[float]] = {False: [], True: []}
+    for paused in (False, True):
+        for _ in range(samples):
+            if paused:
+                time.sleep(0.02)
+            started = time.perf_counter()
+            query()
+            timings[paused].append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings[False]), statistics.median(timings[True])
