@@ -18,6 +18,8 @@ from django_llmshop.support.sources import SourceList
 
 SYSTEM_TEMPLATE = "django_llmshop/support/prompts/system.txt"
 STAFF_PREFIX = "(A person from the support team wrote:) "
+#: The most earlier messages read for a reply's history (CHAT_HISTORY_CHARS trims further).
+HISTORY_ROWS = 50
 
 
 def language_name(code: str) -> str:
@@ -53,17 +55,24 @@ def system_prompt(
     ).strip()
 
 
-def history(reply: Message) -> tuple[list[dict[str, Any]], str]:
+def earlier_messages(reply: Message) -> list[Message]:
+    """The conversation's messages before ``reply``, newest first (system notes left out)."""
+    return list(
+        Message.objects.filter(conversation_id=reply.conversation_id, pk__lt=reply.pk)
+        .exclude(role=Message.Role.SYSTEM)
+        .order_by("-pk")[:HISTORY_ROWS]
+    )
+
+
+def history(
+    reply: Message, earlier: list[Message] | None = None
+) -> tuple[list[dict[str, Any]], str]:
     """Earlier turns (newest kept first within ``CHAT_HISTORY_CHARS``) and the question.
 
     The question is the last shopper message before ``reply``; failed and unfinished replies
-    are left out.
+    are left out. ``earlier``: the messages of :func:`earlier_messages`, when already read.
     """
-    earlier = list(
-        Message.objects.filter(conversation_id=reply.conversation_id, pk__lt=reply.pk)
-        .exclude(role=Message.Role.SYSTEM)
-        .order_by("-pk")[:50]
-    )
+    earlier = earlier_messages(reply) if earlier is None else list(earlier)
     question = ""
     if earlier and earlier[0].role == Message.Role.USER:
         question = earlier.pop(0).content

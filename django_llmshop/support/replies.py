@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import F
+from django.db.models import F, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -64,9 +64,7 @@ def generate_reply(message_id: int) -> bool:
     ).update(status=Message.Status.STREAMING, attempts=F("attempts") + 1, updated_at=claimed_at)
     if not claimed:
         return False
-    message = Message.objects.select_related("conversation", "conversation__user").get(
-        pk=message_id
-    )
+    message, earlier = _reply_and_earlier(message_id)
     buffer = get_stream_buffer()
     if message.attempts > 1:
         # An earlier attempt's events must not be replayed; a first attempt's buffer was
@@ -76,7 +74,7 @@ def generate_reply(message_id: int) -> bool:
     language = message.conversation.language
     try:
         with override(language or None):
-            text, ctx, records = _generate(message, writer)
+            text, ctx, records = _generate(message, writer, earlier)
             _finish(message, writer, text, ctx, records)
     except LLMError as exc:
         logger.warning("chat reply %s failed: %r", message_id, exc)
@@ -86,6 +84,21 @@ def generate_reply(message_id: int) -> bool:
         _fail(message, writer, exc, claimed_at)
     reply_finished.send(sender=Message, message=message)
     return True
+
+
+def _reply_and_earlier(message_id: int) -> tuple[Message, list[Message]]:
+    """The reply, with its conversation and shopper, and the messages before it newest first
+    (as :func:`prompts.earlier_messages`): one query, the reply being the newest row."""
+    conversation = Message.objects.filter(pk=message_id).values("conversation_id")
+    rows = list(
+        Message.objects.select_related("conversation", "conversation__user")
+        .filter(conversation_id=Subquery(conversation), pk__lte=message_id)
+        .exclude(role=Message.Role.SYSTEM)
+        .order_by("-pk")[: prompts.HISTORY_ROWS + 1]
+    )
+    if not rows or rows[0].pk != message_id:
+        raise Message.DoesNotExist(f"reply {message_id} is gone")
+    return rows[0], rows[1:]
 
 
 def _context(message: Message, question: str, supports_tools: bool) -> tuple[ChatContext, str]:
@@ -117,11 +130,11 @@ def _context(message: Message, question: str, supports_tools: bool) -> tuple[Cha
 
 
 def _generate(
-    message: Message, writer: StreamWriter
+    message: Message, writer: StreamWriter, earlier: list[Message] | None = None
 ) -> tuple[str, ChatContext, list[dict[str, Any]]]:
     llm = llm_for("support", obj=message)
     supports_tools = llm.endpoint.supports_tools
-    turns, question = prompts.history(message)
+    turns, question = prompts.history(message, earlier)
     composed = answering.planned_reply(message, question, small=llm.endpoint.is_small)
     if composed is not None:  # the app answered from its own facts; no model call
         writer.token(composed[0])
