@@ -13,7 +13,7 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import models, router, transaction
 
 from django_llmshop.conf import llmshop_settings
 from django_llmshop.llm import CallRecord
@@ -42,6 +42,22 @@ def _tokens(count: int) -> int:
 
 def write_call_record(record: CallRecord) -> LLMCall:
     """Store one ``CallRecord`` as an ``LLMCall`` row, with its cost at the endpoint's prices."""
+    fields = _fields(record)
+    using = router.db_for_write(LLMCall)
+    if not transaction.get_connection(using).in_atomic_block:
+        # In autocommit the INSERT is its own transaction: no BEGIN and COMMIT round trips.
+        return _create(using, fields)
+    # A savepoint: should the row still fail, the caller's transaction stays usable.
+    with transaction.atomic(using=using):
+        return _create(using, fields)
+
+
+def _create(using: str, fields: dict[str, Any]) -> LLMCall:
+    return LLMCall.objects.using(using).create(**fields)
+
+
+def _fields(record: CallRecord) -> dict[str, Any]:
+    """The ``LLMCall`` row's fields for ``record``."""
     meta: Mapping[str, Any] = record.metadata or {}
     alias = str(meta.get("endpoint", ""))
     prompt_tokens = _tokens(record.prompt_tokens)
@@ -57,29 +73,27 @@ def write_call_record(record: CallRecord) -> LLMCall:
     if isinstance(obj, models.Model) and obj.pk is not None:
         content_type = ContentType.objects.get_for_model(obj)
         object_id = str(obj.pk)
-    # A savepoint: should the row still fail, the caller's transaction stays usable.
-    with transaction.atomic():
-        return LLMCall.objects.create(
-            purpose=str(meta.get("purpose", "other")),
-            endpoint=alias,
-            model=clean_text(record.model)[:200],
-            operation=record.operation,
-            status=LLMCall.Status.OK if record.status == "ok" else LLMCall.Status.ERROR,
-            error_class=record.error_class or "",
-            error_message=clean_text(record.error_message or "")[:2000],
-            http_status=record.http_status,
-            retries=record.retries,
-            prompt_tokens=prompt_tokens,
-            completion_tokens=completion_tokens,
-            tokens_estimated=record.tokens_estimated,
-            cost=cost,
-            latency_ms=round(record.latency_s * 1000),
-            ttft_ms=None if record.ttft_s is None else round(record.ttft_s * 1000),
-            prompt_excerpt=_excerpt(record.request_excerpt),
-            response_excerpt=_excerpt(record.response_excerpt),
-            content_type=content_type,
-            object_id=object_id,
-        )
+    return {
+        "purpose": str(meta.get("purpose", "other")),
+        "endpoint": alias,
+        "model": clean_text(record.model)[:200],
+        "operation": record.operation,
+        "status": LLMCall.Status.OK if record.status == "ok" else LLMCall.Status.ERROR,
+        "error_class": record.error_class or "",
+        "error_message": clean_text(record.error_message or "")[:2000],
+        "http_status": record.http_status,
+        "retries": record.retries,
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": completion_tokens,
+        "tokens_estimated": record.tokens_estimated,
+        "cost": cost,
+        "latency_ms": round(record.latency_s * 1000),
+        "ttft_ms": None if record.ttft_s is None else round(record.ttft_s * 1000),
+        "prompt_excerpt": _excerpt(record.request_excerpt),
+        "response_excerpt": _excerpt(record.response_excerpt),
+        "content_type": content_type,
+        "object_id": object_id,
+    }
 
 
 # One thread for all writes: SQLite allows one writer, and Django connections are per thread.
