@@ -55,24 +55,14 @@ def system_prompt(
     ).strip()
 
 
-def earlier_messages(reply: Message) -> list[Message]:
-    """The conversation's messages before ``reply``, newest first (system notes left out)."""
-    return list(
-        Message.objects.filter(conversation_id=reply.conversation_id, pk__lt=reply.pk)
-        .exclude(role=Message.Role.SYSTEM)
-        .order_by("-pk")[:HISTORY_ROWS]
-    )
-
-
-def history(
-    reply: Message, earlier: list[Message] | None = None
-) -> tuple[list[dict[str, Any]], str]:
+def history(earlier: list[Message]) -> tuple[list[dict[str, Any]], str]:
     """Earlier turns (newest kept first within ``CHAT_HISTORY_CHARS``) and the question.
 
-    The question is the last shopper message before ``reply``; failed and unfinished replies
-    are left out. ``earlier``: the messages of :func:`earlier_messages`, when already read.
+    ``earlier``: the conversation's messages before the reply, newest first, system notes left
+    out, at most ``HISTORY_ROWS``. The question is the last shopper message before the reply;
+    failed and unfinished replies are left out.
     """
-    earlier = earlier_messages(reply) if earlier is None else list(earlier)
+    earlier = list(earlier)
     question = ""
     if earlier and earlier[0].role == Message.Role.USER:
         question = earlier.pop(0).content

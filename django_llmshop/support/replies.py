@@ -88,7 +88,8 @@ def generate_reply(message_id: int) -> bool:
 
 def _reply_and_earlier(message_id: int) -> tuple[Message, list[Message]]:
     """The reply, with its conversation and shopper, and the messages before it newest first
-    (as :func:`prompts.earlier_messages`): one query, the reply being the newest row."""
+    (system notes left out, as :func:`prompts.history` takes them): one query, the reply being
+    the newest row."""
     conversation = Message.objects.filter(pk=message_id).values("conversation_id")
     rows = list(
         Message.objects.select_related("conversation", "conversation__user")
@@ -130,11 +131,11 @@ def _context(message: Message, question: str, supports_tools: bool) -> tuple[Cha
 
 
 def _generate(
-    message: Message, writer: StreamWriter, earlier: list[Message] | None = None
+    message: Message, writer: StreamWriter, earlier: list[Message]
 ) -> tuple[str, ChatContext, list[dict[str, Any]]]:
     llm = llm_for("support", obj=message)
     supports_tools = llm.endpoint.supports_tools
-    turns, question = prompts.history(message, earlier)
+    turns, question = prompts.history(earlier)
     composed = answering.planned_reply(message, question, small=llm.endpoint.is_small)
     if composed is not None:  # the app answered from its own facts; no model call
         writer.token(composed[0])
