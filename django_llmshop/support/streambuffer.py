@@ -178,12 +178,14 @@ class RedisStreamBuffer(StreamBuffer):
         )
         self._script = self._client.register_script(APPEND_SCRIPT)
 
-    @staticmethod
-    def key(message_id: int) -> str:
-        return f"llmshop:chat:stream:{message_id}"
+    KEY_PREFIX = "llmshop:chat:stream:"
+
+    @classmethod
+    def key(cls, message_id: int) -> str:
+        return f"{cls.KEY_PREFIX}{message_id}"
 
     def _args(self, events: list[Event]) -> list[Any]:
-        return script_args(events, self.key, REDIS_TTL_SECONDS, LIVE_KEY, LIVE_MAXLEN)
+        return script_args(events, self.KEY_PREFIX, REDIS_TTL_SECONDS, LIVE_KEY, LIVE_MAXLEN)
 
     def append(self, message_id: int, seq: int, kind: str, data: str) -> None:
         [refused] = refusals(self._script(args=self._args([(message_id, seq, kind, data)])))

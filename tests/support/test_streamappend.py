@@ -89,3 +89,22 @@ def test_the_script_is_loaded_again_after_a_script_flush(buffer):
     asyncio.run(send(buffer, [(first, 4, TOKEN, '"d"')]))
     assert [e.decoded() for e in buffer.read(first, 0)] == ["a", "b", "c", "d"]
     assert client.script_exists(redis.Redis.from_url(buffer.url).register_script(APPEND_SCRIPT).sha)
+
+
+def test_large_ids_and_any_text_arrive_as_sent(buffer):
+    """The batch goes to the script as one JSON argument: ids past a double's exact digits and
+    text beyond ASCII come back unchanged."""
+    big = 10**15 + 7
+    buffer.clear(big)
+    try:
+        data = '"café ☕ \\u00e9 \\"quoted\\""'
+        assert asyncio.run(send(buffer, [(big, 1, TOKEN, data), (big, 2, DONE, "{}")])) == [
+            None,
+            None,
+        ]
+        events = buffer.read(big, 0)
+        assert [(e.seq, e.kind, e.data) for e in events] == [(1, TOKEN, data), (2, DONE, "{}")]
+        assert events[0].decoded() == 'café ☕ é "quoted"'
+        assert redis.Redis.from_url(buffer.url).exists(f"llmshop:chat:stream:{big}")
+    finally:
+        buffer.clear(big)
