@@ -7,9 +7,10 @@ milliseconds of CPU twice over. This pool keeps each origin's idle HTTP/1.1 conn
 stack: a request takes the most recently used one that is still good, or opens a new one while
 fewer than ``max_connections`` exist, or waits its ``pool`` timeout for one to come back.
 
-Connections are httpcore's own (``AsyncHTTPConnection``), so HTTP/1.1, TLS, keep-alive expiry
-and the check that an idle connection was not closed by the server stay theirs. HTTP/2 (one
-connection, many requests) is not this pool's business: a client with ``http2`` keeps httpx's.
+Its connections (:mod:`.nethttp`) speak HTTP/1.1 themselves, over the lean network streams of
+:mod:`.netstream`, with httpcore's exceptions, keep-alive expiry and the check that an idle
+connection was not closed by the server. HTTP/2 (one connection, many requests) is not this
+pool's business: a client with ``http2`` keeps httpx's.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from collections.abc import AsyncIterable, AsyncIterator
 import httpcore
 import httpx
 
+from .nethttp import LeanConnection
 from .netstream import AsyncioBackend, wait_woken
 
 
@@ -54,9 +56,9 @@ class LeanPool:
             "retries": retries,
             "network_backend": network_backend or AsyncioBackend(),
         }
-        self._idle: dict[tuple[bytes, bytes, int], deque[httpcore.AsyncHTTPConnection]] = {}
+        self._idle: dict[tuple[bytes, bytes, int], deque[LeanConnection]] = {}
         self._idle_count = 0
-        self._connections: set[httpcore.AsyncHTTPConnection] = set()
+        self._connections: set[LeanConnection] = set()
         self._waiters: deque[asyncio.Future[bool]] = deque()
 
     @property
@@ -95,9 +97,7 @@ class LeanPool:
                 extensions=response.extensions,
             )
 
-    async def _take(
-        self, origin: httpcore.Origin, timeout: float | None
-    ) -> httpcore.AsyncHTTPConnection:
+    async def _take(self, origin: httpcore.Origin, timeout: float | None) -> LeanConnection:
         loop = asyncio.get_running_loop()
         deadline = None if timeout is None else loop.time() + timeout
         while True:
@@ -111,7 +111,7 @@ class LeanPool:
             if len(self._connections) >= self._max_connections and self._idle_count:
                 await self._drop(self._oldest_idle())  # room for this origin
             if len(self._connections) < self._max_connections:
-                connection = httpcore.AsyncHTTPConnection(origin, **self._connection_options)
+                connection = LeanConnection(origin, **self._connection_options)
                 self._connections.add(connection)
                 return connection
             waiter = loop.create_future()
@@ -129,20 +129,20 @@ class LeanPool:
             if not woken:
                 raise httpcore.PoolTimeout("no connection came free in time")
 
-    def _oldest_idle(self) -> httpcore.AsyncHTTPConnection:
+    def _oldest_idle(self) -> LeanConnection:
         for idle in self._idle.values():
             if idle:
                 self._idle_count -= 1
                 return idle.popleft()
         raise AssertionError("no idle connection")  # pragma: no cover - callers check the count
 
-    async def _give_back(self, connection: httpcore.AsyncHTTPConnection) -> None:
+    async def _give_back(self, connection: LeanConnection) -> None:
         if (
             connection.is_idle()
             and not connection.has_expired()
             and self._idle_count < self._max_idle
         ):
-            idle = self._idle.setdefault(_key(connection._origin), deque())
+            idle = self._idle.setdefault(_key(connection.origin), deque())
             while idle and idle[0].has_expired():  # the oldest: expired ones go as others come
                 self._idle_count -= 1
                 await self._drop(idle.popleft())
@@ -152,7 +152,7 @@ class LeanPool:
         else:
             await self._drop(connection)
 
-    async def _drop(self, connection: httpcore.AsyncHTTPConnection) -> None:
+    async def _drop(self, connection: LeanConnection) -> None:
         self._connections.discard(connection)
         self._wake()
         if not connection.is_closed():
@@ -191,7 +191,7 @@ class _Body:
         self,
         stream: AsyncIterable[bytes],
         pool: LeanPool,
-        connection: httpcore.AsyncHTTPConnection,
+        connection: LeanConnection,
     ) -> None:
         self._stream = stream
         self._pool = pool

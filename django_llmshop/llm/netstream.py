@@ -1,4 +1,4 @@
-"""A lean asyncio network backend for httpcore's connection pool.
+"""A lean asyncio network backend for the async client's connection pool.
 
 httpx's default async transport reads sockets through anyio, which for every read arms a cancel
 scope for the timeout, yields to the event loop once and resumes and pauses the transport's
@@ -9,7 +9,7 @@ returns it at once, and the read timeout is one timer per connection that moves 
 deadline rather than one per read.
 
 It implements httpcore's ``AsyncNetworkBackend`` interface (``connect_tcp``, ``start_tls`` for
-HTTPS, ``get_extra_info``), so HTTP/1.1, TLS with ALPN and keep-alive stay httpcore's. Only
+HTTPS, ``get_extra_info``) that the lean pool's HTTP/1.1 connections (:mod:`.nethttp`) use. Only
 asyncio loops are served (the client is asyncio-only); connections that ask for socket options
 go through httpcore's own backend.
 """

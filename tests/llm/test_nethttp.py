@@ -1,0 +1,184 @@
+"""The lean pool's HTTP/1.1 framing, against scripted servers, with httpx's own pool (h11) as
+the reference: whatever the server sends, both give the same body, or the same kind of error."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+
+import httpx
+import pytest
+
+from tests.llm.test_netpool import Served, lean_client, pool_of, read_request, serving
+
+#: A response, as the writes the server makes (with a short pause between them, so that
+#: they arrive in separate reads).
+Script = Sequence[bytes]
+
+
+def scripted(*responses: Script, close: bool = False):
+    """A server answering its connection's requests with ``responses`` in turn."""
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        for response in responses:
+            if not await read_request(reader):
+                return
+            for part in response:
+                writer.write(part)
+                await writer.drain()
+                await asyncio.sleep(0.002)
+        if close:
+            writer.close()
+        else:
+            await reader.read()  # the client's close
+
+    return handler
+
+
+async def outcome(client: httpx.AsyncClient, url: str, method: str = "GET") -> object:
+    try:
+        response = await client.request(method, url)
+    except httpx.HTTPError as exc:
+        return type(exc)
+    return response.status_code, response.content
+
+
+async def both(
+    responses: Sequence[Script], *, close: bool = False, method: str = "GET"
+) -> tuple[list[object], list[object], Served]:
+    """What the lean pool and httpx's own pool make of the same responses, in turn on one
+    connection (a new one after a connection is left unusable)."""
+    results = []
+    for lean in (True, False):
+        async with serving(scripted(*responses, close=close)) as (url, served):
+            client = lean_client() if lean else httpx.AsyncClient(timeout=5)
+            async with client:
+                results.append([await outcome(client, url, method) for _ in responses])
+    return results[0], results[1], served
+
+
+def bytewise(data: bytes) -> list[bytes]:
+    return [data[i : i + 1] for i in range(len(data))]
+
+
+CHUNKED_HEAD = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+CHUNKED_BODY = b"5\r\nhello\r\n1;name=value\r\n \r\n6\r\nworld!\r\n0\r\n\r\n"
+
+CASES = {
+    "chunked, one write": [CHUNKED_HEAD + CHUNKED_BODY],
+    "chunked, byte by byte": bytewise(CHUNKED_HEAD + CHUNKED_BODY),
+    "chunked with trailers": [CHUNKED_HEAD + b"3\r\nabc\r\n0\r\nX-Sum: 1\r\nX-B: 2\r\n\r\n"],
+    "chunked, upper-case size": [CHUNKED_HEAD + b"A\r\n0123456789\r\n0\r\n\r\n"],
+    "sized, in pieces": [b"HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nhello", b" world"],
+    "empty 204": [b"HTTP/1.1 204 No Content\r\n\r\n"],
+    "a 100 Continue first": [
+        b"HTTP/1.1 100 Continue\r\n\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+    ],
+    "header folded": [b"HTTP/1.1 200 OK\r\nX-A: 1\r\n  2\r\nContent-Length: 0\r\n\r\n"],
+    "bad chunk size": [CHUNKED_HEAD + b"zz\r\nhello\r\n0\r\n\r\n"],
+    "chunk longer than its size": [CHUNKED_HEAD + b"2\r\nhello\r\n0\r\n\r\n"],
+    "two lengths": [b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nabc"],
+    "not HTTP": [b"SSH-2.0-OpenSSH_9.2\r\n\r\n"],
+}
+
+
+@pytest.mark.parametrize("script", CASES.values(), ids=CASES.keys())
+def test_the_same_body_or_error_as_h11(script):
+    lean, reference, _served = asyncio.run(both([script, script]))
+    assert lean == reference
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        [b"HTTP/1.1 200 OK\r\n\r\nuntil the end"],  # no length: the body ends with the connection
+        [CHUNKED_HEAD + b"5\r\nhel"],  # cut in the middle of a chunk
+        [b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nhalf"],
+    ],
+    ids=["close-delimited", "chunk cut short", "sized cut short"],
+)
+def test_a_connection_that_closes_ends_the_body_as_h11_says(script):
+    lean, reference, _served = asyncio.run(both([script], close=True))
+    assert lean == reference
+
+
+@pytest.mark.parametrize(
+    ("script", "connections"),
+    [
+        ([b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"], 1),
+        ([b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"], 2),
+        ([b"HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\nok"], 2),
+    ],
+    ids=["kept alive", "Connection: close", "HTTP/1.0"],
+)
+def test_a_connection_is_used_again_only_when_the_server_keeps_it(script, connections):
+    async def main() -> tuple[list[object], int]:
+        responses = [script, script]
+        async with serving(scripted(*responses)) as (url, served), lean_client() as client:
+            found = [await outcome(client, url) for _ in responses]
+            return found, served.opened
+
+    found, opened = asyncio.run(main())
+    assert found == [(200, b"ok")] * 2
+    assert opened == connections
+
+
+def test_a_head_request_has_no_body_whatever_its_length_says():
+    head = [b"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"]
+    lean, reference, served = asyncio.run(both([head, head], method="HEAD"))
+    assert lean == reference == [(200, b"")] * 2
+    assert served.opened == 1
+
+
+def test_a_chunk_is_passed_on_as_it_arrives_not_when_it_is_whole():
+    """The first half of a chunk reaches the reader before the server sends the second."""
+    first_half = asyncio.Event()
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        writer.write(CHUNKED_HEAD + b"a\r\n01234")
+        await writer.drain()
+        await asyncio.wait_for(first_half.wait(), 5)
+        writer.write(b"56789\r\n0\r\n\r\n")
+        await writer.drain()
+
+    async def main() -> list[bytes]:
+        async with (
+            serving(handler) as (url, _),
+            lean_client() as client,
+            client.stream("GET", url) as response,
+        ):
+            parts = []
+            async for part in response.aiter_raw():
+                parts.append(part)
+                first_half.set()
+            return parts
+
+    assert asyncio.run(main()) == [b"01234", b"56789"]
+
+
+def test_a_streamed_request_body_is_sent_chunked():
+    received: list[bytes] = []
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        assert b"transfer-encoding: chunked" in head.lower()
+        while size := int((await reader.readline()).strip(), 16):
+            received.append(await reader.readexactly(size))
+            await reader.readexactly(2)
+        await reader.readexactly(2)
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+        await writer.drain()
+
+    async def parts() -> AsyncIterator[bytes]:
+        for part in (b"one", b"", b"two"):
+            yield part
+
+    async def main() -> tuple[int, int]:
+        async with serving(handler) as (url, _), lean_client() as client:
+            response = await client.post(url, content=parts())
+            return response.status_code, pool_of(client).idle_connections
+
+    assert asyncio.run(main()) == (200, 1)
+    assert received == [b"one", b"two"]
