@@ -7,6 +7,7 @@ the connection. Errors are httpcore's, so httpx maps them as it does for its own
 
 from __future__ import annotations
 
+import re
 import typing
 from collections.abc import AsyncIterator
 
@@ -18,6 +19,11 @@ READ_SIZE = 64 * 1024
 MAX_HEAD = 64 * 1024
 #: Nor a chunk's size line (with its extensions), or a trailer line.
 MAX_LINE = 4096
+#: The empty line that ends a head (lines may end with LF alone, as h11 allows).
+HEAD_END = re.compile(rb"\r?\n\r?\n")
+_CHUNK_SIZE = re.compile(rb"[0-9A-Fa-f]{1,16}")
+_TOKEN = re.compile(rb"[-!#$%&'*+.^_`|~0-9A-Za-z]+")
+_BAD_VALUE = re.compile(rb"[\r\n\x00]")
 
 
 class Connection(typing.Protocol):
@@ -135,20 +141,17 @@ def header_fields(lines: list[bytes]) -> list[tuple[bytes, bytes]]:
             headers[-1] = name, value + b" " + line.strip(b" \t")
             continue
         name, colon, value = line.partition(b":")
-        if not colon or not name or name != name.strip():
+        if not colon or not _TOKEN.fullmatch(name):
             raise httpcore.RemoteProtocolError(f"malformed response header: {line[:100]!r}")
         headers.append((name, value.strip(b" \t")))
     return headers
 
 
 def _chunk_size(line: bytes) -> int:
-    digits = line.split(b";", 1)[0].strip()
-    try:
-        if not digits or len(digits) > 16:
-            raise ValueError
-        return int(digits, 16)
-    except ValueError:
-        raise httpcore.RemoteProtocolError(f"bad chunk size line: {line[:100]!r}") from None
+    digits = line.split(b";", 1)[0].rstrip(b" \t")
+    if not _CHUNK_SIZE.fullmatch(digits):  # int() would take "-3", "+5", "0x5" and "1_0" too
+        raise httpcore.RemoteProtocolError(f"bad chunk size line: {line[:100]!r}")
+    return int(digits, 16)
 
 
 def body_framing(
@@ -157,17 +160,39 @@ def body_framing(
     """How the body ends: ``"chunked"``, ``"close"`` or its length (RFC 9112, 6.3)."""
     if request.method == b"HEAD" or status in (204, 304):
         return 0
-    lengths = {value for name, value in headers if name.lower() == b"content-length"}
+    chunked, length = body_length(headers, httpcore.RemoteProtocolError)
+    if chunked:
+        return "chunked"
+    return "close" if length is None else length
+
+
+def body_length(
+    headers: list[tuple[bytes, bytes]], error: type[Exception] = httpcore.LocalProtocolError
+) -> tuple[bool, int | None]:
+    """Whether a message's body is chunked, and its ``Content-Length`` (None: not given)."""
     codings = [value.lower() for name, value in headers if name.lower() == b"transfer-encoding"]
     if codings:
-        if codings[-1].rsplit(b",", 1)[-1].strip() != b"chunked":
-            raise httpcore.RemoteProtocolError("only Transfer-Encoding: chunked is supported")
-        return "chunked"
+        if codings != [b"chunked"]:  # as h11: no other coding, not even before chunked
+            raise error("only Transfer-Encoding: chunked is supported")
+        return True, None
+    lengths = {
+        part.strip()
+        for name, value in headers
+        if name.lower() == b"content-length"
+        for part in value.split(b",")
+    }
     if not lengths:
-        return "close"
+        return False, None
     if len(lengths) > 1 or not all(value.isdigit() for value in lengths):
-        raise httpcore.RemoteProtocolError("bad Content-Length")
-    return int(lengths.pop())
+        raise error("bad Content-Length")
+    return False, int(lengths.pop())
+
+
+def check_request_headers(headers: list[tuple[bytes, bytes]]) -> None:
+    """Refuse header names that are not tokens and values that would end the line."""
+    for name, value in headers:
+        if not _TOKEN.fullmatch(name) or _BAD_VALUE.search(value):
+            raise httpcore.LocalProtocolError(f"illegal request header: {name[:100]!r}")
 
 
 def closes(headers: list[tuple[bytes, bytes]]) -> bool:

@@ -19,7 +19,18 @@ from collections.abc import AsyncIterator
 
 import httpcore
 
-from .netbody import MAX_HEAD, READ_SIZE, Body, body_framing, closes, header_fields, status_line
+from .netbody import (
+    HEAD_END,
+    MAX_HEAD,
+    READ_SIZE,
+    Body,
+    body_framing,
+    body_length,
+    check_request_headers,
+    closes,
+    header_fields,
+    status_line,
+)
 
 
 class LeanConnection:
@@ -82,8 +93,20 @@ class LeanConnection:
             if self._stream is None:
                 self._stream = await self._connect(request, timeouts.get("connect"))
             self._state = "active"
-            await self._send(request, timeouts.get("write"))
-            version, status, reason, headers = await self._receive_head(timeouts.get("read"))
+            try:
+                await self._send(request, timeouts.get("write"))
+            except httpcore.WriteError as exc:
+                # The server may have answered early (a 413 while the body went) and closed:
+                # its answer is read if it is there, else the write's error is raised.
+                write_error: httpcore.WriteError | None = exc
+            else:
+                write_error = None
+            try:
+                version, status, reason, headers = await self._receive_head(timeouts.get("read"))
+            except httpcore.NetworkError:
+                if write_error is not None:
+                    raise write_error from None
+                raise
             framing = body_framing(request, status, headers)
         except BaseException:
             await self.aclose()
@@ -100,7 +123,7 @@ class LeanConnection:
             headers=headers,
             content=body,
             extensions={
-                "http_version": b"HTTP/1.1",
+                "http_version": version,
                 "reason_phrase": reason,
                 "network_stream": self._stream,
             },
@@ -138,23 +161,27 @@ class LeanConnection:
 
     async def _send(self, request: httpcore.Request, timeout: float | None) -> None:
         assert self._stream is not None
-        chunked = any(
-            name.lower() == b"transfer-encoding" and b"chunked" in value.lower()
-            for name, value in request.headers
-        )
+        check_request_headers(request.headers)
+        chunked, length = body_length(request.headers)
         lines = [b"%s %s HTTP/1.1" % (request.method, request.url.target)]
         lines += [b"%s: %s" % (name, value) for name, value in request.headers]
         out = [b"\r\n".join(lines) + b"\r\n\r\n"]
         size = len(out[0])
+        sent = 0
         stream = typing.cast(AsyncIterator[bytes], request.stream)
         async for part in stream:
             if not part:
                 continue
+            sent += len(part)
+            if length is not None and sent > length:
+                raise httpcore.LocalProtocolError("more request body than its Content-Length")
             out.append(b"%x\r\n%s\r\n" % (len(part), part) if chunked else part)
             size += len(part)
             if size >= READ_SIZE:  # a large body goes as it comes
                 await self._stream.write(b"".join(out), timeout)
                 out, size = [], 0
+        if length is not None and sent < length:
+            raise httpcore.LocalProtocolError("less request body than its Content-Length")
         if chunked:
             out.append(b"0\r\n\r\n")
         await self._stream.write(b"".join(out), timeout)
@@ -163,8 +190,8 @@ class LeanConnection:
         self, timeout: float | None
     ) -> tuple[bytes, int, bytes, list[tuple[bytes, bytes]]]:
         while True:  # informational (1xx) responses are skipped
-            head = await self.read_until(b"\r\n\r\n", MAX_HEAD, timeout)
-            lines = head.split(b"\r\n")
+            head = await self.read_head(timeout)
+            lines = [line.removesuffix(b"\r") for line in head.split(b"\n")]
             version, status, reason = status_line(lines[0])
             headers = header_fields(lines[1:])
             if not 100 <= status < 200:
@@ -177,11 +204,30 @@ class LeanConnection:
         if self._pending:
             data, self._pending = self._pending, b""
             return data
-        assert self._stream is not None
-        return await self._stream.read(READ_SIZE, timeout)
+        if self._stream is None:  # closed meanwhile (the client was closed)
+            raise httpcore.ReadError("the connection is closed")
+        data = await self._stream.read(READ_SIZE, timeout)
+        if not data and self._state == "closed":  # the end is this side's close, not the server's
+            raise httpcore.ReadError("the connection was closed")
+        return data
 
     def unread(self, data: bytes) -> None:
         self._pending = data + self._pending
+
+    async def read_head(self, timeout: float | None) -> bytes:
+        """A response's head, up to the empty line (lines may end with LF alone)."""
+        found = b""
+        while True:
+            end = HEAD_END.search(found)
+            if end is not None:
+                self.unread(found[end.end() :])
+                return found[: end.start()]
+            if len(found) > MAX_HEAD:
+                raise httpcore.RemoteProtocolError("a response's head is too long")
+            data = await self.read(timeout)
+            if not data:
+                raise httpcore.RemoteProtocolError("the server closed the connection mid-response")
+            found += data
 
     async def read_until(self, end: bytes, limit: int, timeout: float | None) -> bytes:
         """The bytes before ``end`` (which is consumed too)."""

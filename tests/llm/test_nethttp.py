@@ -4,7 +4,7 @@ the reference: whatever the server sends, both give the same body, or the same k
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 
 import httpx
 import pytest
@@ -80,6 +80,15 @@ CASES = {
     "chunk longer than its size": [CHUNKED_HEAD + b"2\r\nhello\r\n0\r\n\r\n"],
     "two lengths": [b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nabc"],
     "not HTTP": [b"SSH-2.0-OpenSSH_9.2\r\n\r\n"],
+    "negative chunk size": [CHUNKED_HEAD + b"-3\r\nhello\r\n0\r\n\r\n"],
+    "chunk size with 0x": [CHUNKED_HEAD + b"0x5\r\nhello\r\n0\r\n\r\n"],
+    "lines ending in LF alone": [b"HTTP/1.1 200 OK\nContent-Length: 5\n\nhello"],
+    "chunk lines ending in LF alone": [CHUNKED_HEAD + b"5\nhello\r\n0\n\n"],
+    "a repeated length in one header": [b"HTTP/1.1 200 OK\r\nContent-Length: 5, 5\r\n\r\nhello"],
+    "another coding before chunked": [
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n"
+    ],
+    "a header name with a space": [b"HTTP/1.1 200 OK\r\nX Y: 1\r\nContent-Length: 0\r\n\r\n"],
 }
 
 
@@ -182,3 +191,105 @@ def test_a_streamed_request_body_is_sent_chunked():
 
     assert asyncio.run(main()) == (200, 1)
     assert received == [b"one", b"two"]
+
+
+async def ours_and_h11(send: Callable[[httpx.AsyncClient, str], Awaitable[object]]) -> list[object]:
+    """What ``send`` gets from a server that answers every request with "ok", through the lean
+    pool and through httpx's own."""
+    found = []
+    for lean in (True, False):
+        async with serving(
+            scripted(*[[b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"]] * 3)
+        ) as (
+            url,
+            _,
+        ):
+            client = lean_client() if lean else httpx.AsyncClient(timeout=5)
+            async with client:
+                try:
+                    found.append(await send(client, url))
+                except httpx.HTTPError as exc:
+                    found.append(type(exc))
+    return found
+
+
+def test_a_header_that_would_end_its_line_is_refused_not_sent():
+    async def send(client: httpx.AsyncClient, url: str) -> object:
+        return (await client.get(url, headers={"X-A": "a\r\nX-Injected: 1"})).status_code
+
+    assert asyncio.run(ours_and_h11(send)) == [httpx.LocalProtocolError] * 2
+
+
+@pytest.mark.parametrize("parts", [[b"ab"], [b"abcde", b"GET /next HTTP/1.1\r\n\r\n"]])
+def test_a_body_that_does_not_match_its_length_is_refused(parts):
+    """Too short, it would leave the server waiting; too long, the rest would be a request of
+    its own. (h11 refuses both too, with an error of its own that httpx does not map.)"""
+    heads: list[bytes] = []
+
+    async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while head := await reader.readuntil(b"\r\n\r\n"):
+            heads.append(head)
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            await writer.drain()
+
+    async def body() -> AsyncIterator[bytes]:
+        for part in parts:
+            yield part
+
+    async def main() -> None:
+        async with serving(handler) as (url, _), lean_client() as client:
+            with pytest.raises(httpx.LocalProtocolError, match="Content-Length"):
+                await client.post(url, content=body(), headers={"Content-Length": "5"})
+            assert (await client.get(url)).content == b"ok"  # on a connection of its own
+
+    asyncio.run(main())
+    assert not any(head.startswith(b"GET /next") for head in heads)
+
+
+def test_an_answer_that_comes_while_the_body_is_refused_is_read():
+    """The server answers 413 to the head, closes, and reads no more: the client, still
+    sending, gets the 413 rather than the write's error."""
+
+    async def refuse(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 413 Too Large\r\nContent-Length: 3\r\nConnection: close\r\n\r\nbig")
+        await writer.drain()
+        writer.close()
+
+    async def body() -> AsyncIterator[bytes]:
+        for _ in range(64):
+            yield b"x" * 65536
+            await asyncio.sleep(0.001)
+
+    async def main() -> tuple[int, bytes, int]:
+        async with serving(refuse) as (url, _), lean_client() as client:
+            response = await client.post(url, content=body())
+            return response.status_code, response.content, pool_of(client).connections
+
+    assert asyncio.run(main()) == (413, b"big", 0)
+
+
+@pytest.mark.parametrize("framing", ["chunked", "close"])
+def test_closing_the_client_mid_body_is_a_read_error_not_a_short_body(framing):
+    async def slow(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await read_request(reader)
+        head = CHUNKED_HEAD if framing == "chunked" else b"HTTP/1.1 200 OK\r\n\r\n"
+        writer.write(head + (b"5\r\nhello\r\n" if framing == "chunked" else b"hello"))
+        await writer.drain()
+        await asyncio.sleep(5)
+
+    async def main() -> object:
+        async with serving(slow) as (url, _):
+            client = lean_client()
+            async with client.stream("GET", url) as response:
+                parts = response.aiter_raw()
+                assert await anext(parts) == b"hello"
+                pending = asyncio.ensure_future(anext(parts))
+                await asyncio.sleep(0.05)
+                await client.aclose()
+                try:
+                    return await asyncio.wait_for(pending, 2)
+                except httpx.HTTPError as exc:
+                    return type(exc)
+
+    assert asyncio.run(main()) == httpx.ReadError
