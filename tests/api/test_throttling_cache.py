@@ -61,6 +61,27 @@ def test_a_redis_cache_is_one_instance_for_every_thread(redis_cache):
     assert in_new_thread(lambda: caches["default"].get("counted")) == 1
 
 
+def test_the_shared_cache_keeps_one_redis_client_for_every_operation(redis_cache, monkeypatch):
+    """Django's Redis cache makes a redis-py client per operation; the shared one does not,
+    and what it writes and reads is still the cache's own (its keys, prefix and values)."""
+    import redis
+
+    made = []
+    init = redis.Redis.__init__
+
+    def noting(self, *args, **kwargs):
+        made.append(self)
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(redis.Redis, "__init__", noting)
+    shared = counting_cache()
+    shared.set_many({"a": 1, "b": "two"}, 30)
+    assert shared.get_many(["a", "b"]) == {"a": 1, "b": "two"}
+    assert in_new_thread(lambda: shared.incr("a")) == 2
+    assert len(made) == 1
+    assert in_new_thread(lambda: caches["default"].get_many(["a", "b"])) == {"a": 2, "b": "two"}
+
+
 def test_a_changed_cache_setting_is_followed(redis_cache, settings):
     before = counting_cache()
     settings.CACHES = {
