@@ -63,7 +63,7 @@ def _reuse_clients(cache: BaseCache) -> None:
     Django's Redis cache makes a new client for every operation, which builds its table of
     some 200 response callbacks each time (about 0.1 ms of CPU): two per throttled request.
     A client only holds its pool, so one per pool serves every operation and thread."""
-    client = getattr(cache, "_cache", None)
+    client: Any = getattr(cache, "_cache", None)
     make = getattr(client, "get_client", None)
     pool_index = getattr(client, "_get_connection_pool_index", None)
     if make is None or pool_index is None:  # another Django: its clients as it makes them
