@@ -216,27 +216,35 @@ class LeanConnection:
 
     async def read_head(self, timeout: float | None) -> bytes:
         """A response's head, up to the empty line (lines may end with LF alone)."""
-        found = b""
-        while True:
+
+        def empty_line(found: bytes) -> tuple[int, int] | None:
             end = HEAD_END.search(found)
-            if end is not None:
-                self.unread(found[end.end() :])
-                return found[: end.start()]
-            if len(found) > MAX_HEAD:
-                raise httpcore.RemoteProtocolError("a response's head is too long")
-            data = await self.read(timeout)
-            if not data:
-                raise httpcore.RemoteProtocolError("the server closed the connection mid-response")
-            found += data
+            return None if end is None else end.span()
+
+        return await self._read_to(empty_line, MAX_HEAD, timeout)
 
     async def read_until(self, end: bytes, limit: int, timeout: float | None) -> bytes:
         """The bytes before ``end`` (which is consumed too)."""
+
+        def find(found: bytes) -> tuple[int, int] | None:
+            at = found.find(end)
+            return None if at < 0 else (at, at + len(end))
+
+        return await self._read_to(find, limit, timeout)
+
+    async def _read_to(
+        self,
+        find: typing.Callable[[bytes], tuple[int, int] | None],
+        limit: int,
+        timeout: float | None,
+    ) -> bytes:
+        """The bytes before the span that ``find`` finds in what is read (consumed too)."""
         found = b""
         while True:
-            at = found.find(end)
-            if at >= 0:
-                self.unread(found[at + len(end) :])
-                return found[:at]
+            span = find(found)
+            if span is not None:
+                self.unread(found[span[1] :])
+                return found[: span[0]]
             if len(found) > limit:
                 raise httpcore.RemoteProtocolError("a response line or head is too long")
             data = await self.read(timeout)
