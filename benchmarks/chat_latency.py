@@ -27,6 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.chat_load_parts import require_servers  # noqa: E402
+
 ANSWER = "Your order has shipped with UPS and should arrive within three working days. " * 3
 
 
@@ -81,9 +83,7 @@ def main() -> None:
     parser.add_argument("--readers", type=int, default=40, help="client threads reading streams")
     parser.add_argument("--worker-threads", type=int, default=40)
     args = parser.parse_args()
-    for name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"):
-        if not os.environ.get(name):
-            sys.exit(f"set {name} (PostgreSQL and Redis are needed; see the docstring)")
+    require_servers()
 
     from django_llmshop.testing import FakeLLMServer, Reply
 

@@ -52,6 +52,7 @@ from benchmarks.chat_load_parts import (  # noqa: E402
     process,
     raise_file_limit,
     request,
+    require_servers,
     round_trips,
     sse_events,
     thread_count,
@@ -276,9 +277,7 @@ def main() -> None:
     levels = [int(x) for x in args.levels.split(",")]
     args.answer = answer_lasting(max(levels) / args.rate + args.hold, args.token_delay)
     raise_file_limit(max(levels))
-    for name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"):
-        if not os.environ.get(name):
-            sys.exit(f"set {name} (PostgreSQL and Redis are needed; see the docstring)")
+    require_servers()
     os.environ.update(DJANGO_SETTINGS_MODULE=SETTINGS, LLMSHOP_CELERY_EAGER="0")
     os.environ["LLMSHOP_BENCH_POOL"] = str(args.pool)
     os.environ["LLMSHOP_BENCH_SWITCH_INTERVAL"] = str(args.switch_interval)

@@ -35,6 +35,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.chat_load_parts import require_servers  # noqa: E402
+
 DATA = ROOT.parent / "shared" / "data" / "support_bitext"
 API = "/llmshop/api/chat"
 
@@ -211,9 +213,7 @@ def main() -> None:
     parser.add_argument("--ttft", type=float, default=0.05, help="the fake model's latency")
     parser.add_argument("--timeout", type=float, default=600.0)
     args = parser.parse_args()
-    for name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"):
-        if not os.environ.get(name):
-            sys.exit(f"set {name} (PostgreSQL and Redis are needed; see the docstring)")
+    require_servers()
     path = data_file()
     if path is None:
         sys.exit(f"the Bitext sample is not in {DATA}: nothing to replay")

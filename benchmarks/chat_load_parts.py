@@ -118,6 +118,13 @@ async def sse_events(response: Response) -> AsyncIterator[tuple[str, str]]:
                 yield kind, "\n".join(data)
 
 
+def require_servers() -> None:
+    """Exit with a clear message unless PostgreSQL and Redis (and Celery's broker) are named."""
+    for name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"):
+        if not os.environ.get(name):
+            sys.exit(f"set {name} (PostgreSQL and Redis are needed; see the docstring)")
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process and its waited-for children, from /proc."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()

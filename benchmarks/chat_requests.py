@@ -28,7 +28,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.chat_load_parts import cpu_seconds, free_port, process, request  # noqa: E402
+from benchmarks.chat_load_parts import (  # noqa: E402
+    cpu_seconds,
+    free_port,
+    process,
+    request,
+    require_servers,
+)
 
 SETTINGS = "benchmarks.chat_requests_settings"
 KINDS = ("plain Django view", "conversation POST", "message POST", "stream opened")
@@ -107,9 +113,7 @@ def main() -> None:
     parser.add_argument("--shoppers", type=int, default=300, help="shoppers per round")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    for name in ("DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL"):
-        if not os.environ.get(name):
-            sys.exit(f"set {name} (PostgreSQL and Redis are needed; see the docstring)")
+    require_servers()
     os.environ.update(DJANGO_SETTINGS_MODULE=SETTINGS, LLMSHOP_CELERY_EAGER="0")
     os.environ.setdefault("LLMSHOP_BENCH_POOL", "8")
     import django
