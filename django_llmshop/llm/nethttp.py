@@ -55,7 +55,7 @@ class LeanConnection:
         self._retries = retries
         self._backend = network_backend
         self._stream: httpcore.AsyncNetworkStream | None = None
-        self._state = "new"  # new, active, idle or closed
+        self._state = "new"  # new, active, idle, closing (its body ended, not kept) or closed
         self._expires_at: float | None = None
         self._pending = b""  # read from the network and not yet used
 
