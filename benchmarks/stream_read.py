@@ -10,8 +10,9 @@ in turn (a uvloop loop where uvloop is installed, as the worker's):
   chunks split into events and each decoded with ``json.loads``; nothing checked or kept;
 - *async client on httpx's pool*: :class:`~django_llmshop.llm.AsyncLLMClient` given httpx's own
   transport (httpcore's pool and connections, h11);
-- *async client, httpcore's connections*: the client's own pool holding httpcore's HTTP/1.1
-  connections (h11), as before its connections framed HTTP/1.1 themselves;
+- *async client, httpx's body layers*: the client's own pool and connections, the body read
+  through ``response.aiter_bytes()`` (httpx's generators), as before the client read its own
+  connections' bodies directly;
 - *async client*: the same client as the chat worker has it (its own pool and connections).
 
 It prints CPU microseconds per word (the median over rounds, which interleave the readers so
@@ -28,11 +29,10 @@ import json
 import statistics
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-import httpcore
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,13 +41,15 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.chat_load import SENTENCE, fake_endpoint  # noqa: E402
 from benchmarks.chat_load_parts import raise_file_limit, request, sse_events  # noqa: E402
 from django_llmshop.eventloop import new_event_loop  # noqa: E402
-from django_llmshop.llm import AsyncLLMClient, netpool  # noqa: E402
+from django_llmshop.llm import AsyncLLMClient, aio  # noqa: E402
 
-#: The client's pool module: the connections it makes are swapped for one reader.
-POOL: Any = netpool
+#: The async client's module: how it reads a response's body is swapped for one reader.
+CLIENT: Any = aio
 MESSAGES = [{"role": "user", "content": "Hello, can you help me choose a gift?"}]
 #: Reads one stream; returns the number of words (chunks with text) it got.
 Reader = Callable[[str], Awaitable[int]]
+#: How the client reads a response's body (``aio.body_parts``).
+BodyParts = Callable[[httpx.Response], AsyncIterator[bytes]]
 
 
 async def bare(base_url: str) -> int:
@@ -70,12 +72,8 @@ async def bare(base_url: str) -> int:
     return words
 
 
-class HttpcoreConnection(httpcore.AsyncHTTPConnection):
-    """httpcore's connection, as the client's pool asks for one."""
-
-    @property
-    def origin(self) -> httpcore.Origin:
-        return self._origin
+def httpx_layers(response: httpx.Response) -> AsyncIterator[bytes]:
+    return response.aiter_bytes()
 
 
 def client_reader(client: AsyncLLMClient) -> Reader:
@@ -90,18 +88,18 @@ def client_reader(client: AsyncLLMClient) -> Reader:
 
 
 async def measure(
-    reader: Reader, base_url: str, streams: int, connection: type
+    reader: Reader, base_url: str, streams: int, body_parts: BodyParts
 ) -> tuple[float, int]:
-    """(CPU seconds, words) of ``streams`` concurrent streams read by ``reader``; the client's
-    pool makes ``connection``s meanwhile."""
-    own = POOL.LeanConnection
-    POOL.LeanConnection = connection
+    """(CPU seconds, words) of ``streams`` concurrent streams read by ``reader``; the client
+    reads response bodies with ``body_parts`` meanwhile."""
+    own = CLIENT.body_parts
+    CLIENT.body_parts = body_parts
     try:
         started = time.process_time()
         counts = await asyncio.gather(*[reader(base_url) for _ in range(streams)])
         return time.process_time() - started, sum(counts)
     finally:
-        POOL.LeanConnection = own
+        CLIENT.body_parts = own
 
 
 async def rounds(base_url: str, args: argparse.Namespace) -> dict[str, list[float]]:
@@ -110,28 +108,25 @@ async def rounds(base_url: str, args: argparse.Namespace) -> dict[str, list[floa
             base_url=base_url, model="fake-model", api_key="k", timeout=60, transport=transport
         )
 
-    own_pool, own_pool_httpcore = client(None), client(None)
+    own_pool, own_pool_layers = client(None), client(None)
     httpx_pool = client(httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=None)))
-    own = POOL.LeanConnection
-    readers: dict[str, tuple[Reader, type]] = {
+    own = CLIENT.body_parts
+    readers: dict[str, tuple[Reader, BodyParts]] = {
         "bare asyncio": (bare, own),
         "async client on httpx's pool": (client_reader(httpx_pool), own),
-        "async client, httpcore's connections": (
-            client_reader(own_pool_httpcore),
-            HttpcoreConnection,
-        ),
+        "async client, httpx's body layers": (client_reader(own_pool_layers), httpx_layers),
         "async client": (client_reader(own_pool), own),
     }
     per_word: dict[str, list[float]] = {name: [] for name in readers}
     counts: dict[str, set[int]] = {name: set() for name in readers}
     for _ in range(args.rounds + 1):  # the first round warms up and is left out
-        for name, (reader, connection) in readers.items():
-            cpu, words = await measure(reader, base_url, args.streams, connection)
+        for name, (reader, body_parts) in readers.items():
+            cpu, words = await measure(reader, base_url, args.streams, body_parts)
             counts[name].add(words)
             per_word[name].append(cpu / words * 1e6)
     if len(set().union(*counts.values())) != 1:  # every reader, every round: the same chunks
         sys.exit(f"the readers got different numbers of chunks with text: {counts}")
-    for each in (own_pool, own_pool_httpcore, httpx_pool):
+    for each in (own_pool, own_pool_layers, httpx_pool):
         await each.aclose()
     return {name: values[1:] for name, values in per_word.items()}
 

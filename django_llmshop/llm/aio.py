@@ -18,7 +18,7 @@ import httpx
 from ._base import JSON, BaseClient, logger
 from .errors import LLMConnectionError
 from .limiter import Lease
-from .netpool import use_lean_pool
+from .netpool import body_parts, use_lean_pool
 from .records import CallState
 from .responses import StreamAssembler, parse_chat_response, parse_embeddings
 from .slots import AsyncSlots
@@ -235,7 +235,7 @@ class AsyncLLMClient(BaseClient[httpx.AsyncBaseTransport]):
                 response, lease = await self._send(call, request, stream=True)
                 try:
                     try:
-                        async for data in response.aiter_bytes():
+                        async for data in body_parts(response):
                             await slots.renew(lease)
                             for chunk in self._chunks(call, parser, assembler, data):
                                 started = True

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import typing
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import httpcore
 
@@ -55,6 +55,9 @@ class Body:
         self._keep_alive = keep_alive
         self._timeout = timeout
         self._done = False
+        #: Called once as the body is closed, after the connection is done with it (a pool
+        #: takes the connection back).
+        self.release: Callable[[], Awaitable[None]] | None = None
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         try:
@@ -120,9 +123,14 @@ class Body:
                 raise httpcore.RemoteProtocolError("a chunk is longer than its size")
 
     async def aclose(self) -> None:
-        if not self._done:  # left before its end: the connection cannot serve another request
-            self._done = True
-            await self._connection.aclose()
+        try:
+            if not self._done:  # left before its end: the connection can't serve another request
+                self._done = True
+                await self._connection.aclose()
+        finally:
+            release, self.release = self.release, None
+            if release is not None:
+                await release()
 
 
 def status_line(line: bytes) -> tuple[bytes, int, bytes]:

@@ -4,11 +4,15 @@ the reference: whatever the server sends, both give the same body, or the same k
 from __future__ import annotations
 
 import asyncio
+import gzip
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 
 import httpx
 import pytest
 
+from django_llmshop.llm import netpool
+from django_llmshop.llm.netbody import Body
+from django_llmshop.llm.netpool import body_parts
 from tests.llm.test_netpool import Served, lean_client, pool_of, read_request, serving
 
 #: A response, as the writes the server makes (with a short pause between them, so that
@@ -36,11 +40,14 @@ def scripted(*responses: Script, close: bool = False):
 
 
 async def outcome(client: httpx.AsyncClient, url: str, method: str = "GET") -> object:
+    """The status and body, read as the async client reads a stream (straight from a lean
+    connection's body; through httpx's generators for httpx's pool), or the error's type."""
     try:
-        response = await client.request(method, url)
+        async with client.stream(method, url) as response:
+            content = b"".join([part async for part in body_parts(response)])
     except httpx.HTTPError as exc:
         return type(exc)
-    return response.status_code, response.content
+    return response.status_code, content
 
 
 async def both(
@@ -293,3 +300,25 @@ def test_closing_the_client_mid_body_is_a_read_error_not_a_short_body(framing):
                     return type(exc)
 
     assert asyncio.run(main()) == httpx.ReadError
+
+
+def test_a_lean_body_is_read_directly_and_a_coded_one_through_httpx():
+    text = b"hello, compressed world"
+    packed = gzip.compress(text)
+    coded = b"HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: %d\r\n\r\n" % len(packed)
+    plain = b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+
+    async def main() -> list[tuple[bool, bytes]]:
+        found = []
+        async with (
+            serving(scripted([plain], [coded + packed])) as (url, _),
+            lean_client() as client,
+        ):
+            for _ in range(2):
+                async with client.stream("GET", url) as response:
+                    direct = isinstance(netpool._lean_body(response), Body)
+                    found.append((direct, b"".join([p async for p in body_parts(response)])))
+            assert pool_of(client).idle_connections == 1  # given back after each
+        return found
+
+    assert asyncio.run(main()) == [(True, b"ok"), (False, text)]
