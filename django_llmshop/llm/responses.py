@@ -16,8 +16,15 @@ from .sse import SSEEvent
 from .types import ChatResult, StreamChunk, ToolCall, ToolCallDelta, Usage
 
 
+def _is_object(value: Any) -> bool:
+    """Whether ``value`` is a JSON object: a dict as decoded (checked first: a chunk of a
+    streamed reply has several, and an ABC's check costs several times a type's), or a
+    mapping."""
+    return type(value) is dict or isinstance(value, Mapping)
+
+
 def parse_usage(value: Any) -> Usage | None:
-    if not isinstance(value, Mapping):
+    if value is None or not _is_object(value):
         return None
     prompt = value.get("prompt_tokens")
     completion = value.get("completion_tokens")
@@ -48,7 +55,7 @@ def _arguments_text(arguments: Any) -> str:
 
 def _first_choice(body: Mapping[str, Any]) -> Mapping[str, Any]:
     choices = body.get("choices")
-    if not isinstance(choices, list) or not choices or not isinstance(choices[0], Mapping):
+    if not isinstance(choices, list) or not choices or not _is_object(choices[0]):
         raise LLMResponseError("response has no choices")
     choice: Mapping[str, Any] = choices[0]
     return choice
@@ -156,7 +163,7 @@ class StreamAssembler:
 
     def add_chunk(self, body: Any) -> StreamChunk:
         """Take one decoded ``chat.completion.chunk``."""
-        if not isinstance(body, Mapping):
+        if not _is_object(body):
             raise LLMResponseError("stream chunk is not a JSON object")
         if "error" in body:
             raise LLMResponseError(f"stream error: {error_message(body, 'error')}")
@@ -170,7 +177,7 @@ class StreamAssembler:
             return StreamChunk(usage=usage, raw=body)
         choice = _first_choice(body)
         delta = choice.get("delta") or {}
-        if not isinstance(delta, Mapping):
+        if not _is_object(delta):
             raise LLMResponseError("stream chunk has a malformed delta")
         text = _content_text(delta.get("content"))
         if text:
