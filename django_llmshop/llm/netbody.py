@@ -97,6 +97,15 @@ class Body:
     async def _chunked(self) -> AsyncIterator[bytes]:
         connection, timeout = self._connection, self._timeout
         while True:
+            # The chunks that came whole in one read (a streamed reply's usually do) go at once.
+            data = await connection.read(timeout)
+            pieces, used, last = _whole_chunks(data)
+            connection.unread(data[used:])
+            if pieces:
+                yield pieces[0] if len(pieces) == 1 else b"".join(pieces)
+                if not last:
+                    continue
+            # The next chunk, as its bytes come (or the last, and the trailers).
             size = _chunk_size(await connection.read_until(b"\r\n", MAX_LINE, timeout))
             if size == 0:
                 while await connection.read_until(b"\r\n", MAX_LINE, timeout):
@@ -153,6 +162,28 @@ def header_fields(lines: list[bytes]) -> list[tuple[bytes, bytes]]:
             raise httpcore.RemoteProtocolError(f"malformed response header: {line[:100]!r}")
         headers.append((name, value.strip(b" \t")))
     return headers
+
+
+def _whole_chunks(data: bytes) -> tuple[list[bytes], int, bool]:
+    """The data of the chunks that are whole in ``data``, how many bytes they took, and whether
+    the last chunk (size 0) follows them (left unread, with the trailers)."""
+    pieces: list[bytes] = []
+    at = 0
+    while True:
+        eol = data.find(b"\r\n", at, at + MAX_LINE)
+        if eol < 0:
+            return pieces, at, False
+        size = _chunk_size(data[at:eol])
+        if size == 0:
+            return pieces, at, True
+        start = eol + 2
+        end = start + size
+        if end + 2 > len(data):
+            return pieces, at, False
+        if data[end : end + 2] != b"\r\n":
+            raise httpcore.RemoteProtocolError("a chunk is longer than its size")
+        pieces.append(data[start:end])
+        at = end + 2
 
 
 def _chunk_size(line: bytes) -> int:

@@ -74,6 +74,11 @@ CHUNKED_BODY = b"5\r\nhello\r\n1;name=value\r\n \r\n6\r\nworld!\r\n0\r\n\r\n"
 CASES = {
     "chunked, one write": [CHUNKED_HEAD + CHUNKED_BODY],
     "chunked, byte by byte": bytewise(CHUNKED_HEAD + CHUNKED_BODY),
+    "whole chunks, then one split across reads": [
+        CHUNKED_HEAD + b"5\r\nhello\r\n6\r\nworld!\r\n3\r\nab",
+        b"c\r\n0\r\n\r\n",
+    ],
+    "a bad size after a whole chunk": [CHUNKED_HEAD + b"5\r\nhello\r\nzz\r\nabc\r\n0\r\n\r\n"],
     "chunked with trailers": [CHUNKED_HEAD + b"3\r\nabc\r\n0\r\nX-Sum: 1\r\nX-B: 2\r\n\r\n"],
     "chunked, upper-case size": [CHUNKED_HEAD + b"A\r\n0123456789\r\n0\r\n\r\n"],
     "sized, in pieces": [b"HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nhello", b" world"],
