@@ -236,7 +236,8 @@ class AsyncLLMClient(BaseClient[httpx.AsyncBaseTransport]):
                 try:
                     try:
                         async for data in body_parts(response):
-                            await slots.renew(lease)
+                            if lease is not None:
+                                await slots.renew(lease)
                             for chunk in self._chunks(call, parser, assembler, data):
                                 started = True
                                 yield chunk

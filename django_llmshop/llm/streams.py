@@ -74,7 +74,9 @@ class AsyncChatStream:
         self._outcome = outcome
 
     def __aiter__(self) -> AsyncIterator[StreamChunk]:
-        return self
+        # ``async for`` reads the generator itself: a call of __anext__ per chunk costs a
+        # coroutine of its own.
+        return self._chunks
 
     async def __anext__(self) -> StreamChunk:
         return await self._chunks.__anext__()
