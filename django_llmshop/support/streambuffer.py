@@ -24,6 +24,7 @@ from django_llmshop.conf import llmshop_settings, on_reload
 from django_llmshop.support.streamappend import APPEND_SCRIPT, refusals, script_args
 from django_llmshop.support.streambatch import AppendBatcher, Event, EventSource
 from django_llmshop.support.streamhub import LIVE_KEY, LIVE_MAXLEN, RedisStreamHub
+from django_llmshop.support.streamsend import ScriptCall, script_caller
 
 TOKEN, DONE, ERROR = "token", "done", "error"
 FINAL_KINDS = (DONE, ERROR)
@@ -192,10 +193,10 @@ class RedisStreamBuffer(StreamBuffer):
         if refused is not None:
             raise refused
 
-    async def _send(self, script: Any, events: list[Event]) -> list[BaseException | None]:
-        """One batch of an event loop's appends, in one call of ``script`` (the append script
-        registered with that loop's client)."""
-        return refusals(await script(args=self._args(events)))
+    async def _send(self, call: ScriptCall, events: list[Event]) -> list[BaseException | None]:
+        """One batch of an event loop's appends, in one call of the append script (``call``:
+        the loop's, see :func:`.streamsend.script_caller`)."""
+        return refusals(await call(self._args(events)))
 
     def enqueue(self, source: EventSource) -> None:
         """``source``'s next event goes with this event loop's next batch."""
@@ -205,8 +206,8 @@ class RedisStreamBuffer(StreamBuffer):
         loop = asyncio.get_running_loop()
         batcher = self._batchers.get(loop)
         if batcher is None:
-            script = self._async_client().register_script(APPEND_SCRIPT)
-            batcher = AppendBatcher(functools.partial(self._send, script))
+            call = script_caller(self.url, APPEND_SCRIPT, POOL_OPTIONS, self._async_client())
+            batcher = AppendBatcher(functools.partial(self._send, call))
             self._batchers[loop] = batcher
         return batcher
 

@@ -9,17 +9,22 @@ import pytest
 import redis
 
 from django_llmshop.support.streamappend import APPEND_SCRIPT
-from django_llmshop.support.streambuffer import DONE, TOKEN, get_stream_buffer
+from django_llmshop.support.streambuffer import DONE, POOL_OPTIONS, TOKEN, get_stream_buffer
 from django_llmshop.support.streamhub import LIVE_KEY
+from django_llmshop.support.streamsend import ScriptConnection, script_caller
 from tests.support.conftest import redis_url_or_skip
 
 IDS = [9_300_000 + i for i in range(3)]
 
 
 async def send(buffer, events):
-    """A batch through the event loop's path: the script registered with the loop's client."""
-    script = buffer._async_client().register_script(APPEND_SCRIPT)
-    return await buffer._send(script, events)
+    """A batch through the event loop's path: the loop's call of the script."""
+    call = script_caller(buffer.url, APPEND_SCRIPT, POOL_OPTIONS, buffer._async_client())
+    try:
+        return await buffer._send(call, events)
+    finally:
+        if isinstance(call, ScriptConnection):
+            call.close()
 
 
 @pytest.fixture
