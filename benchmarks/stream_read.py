@@ -131,15 +131,20 @@ async def rounds(base_url: str, args: argparse.Namespace) -> dict[str, list[floa
     return {name: values[1:] for name, values in per_word.items()}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def options(doc: str) -> tuple[argparse.Namespace, str]:
+    """The command line of a benchmark of many concurrent streams, and the endpoint's answer."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--streams", type=int, default=300, help="concurrent streams")
     parser.add_argument("--words", type=int, default=100, help="words per stream")
     parser.add_argument("--token-delay", type=float, default=0.05, help="s between chunks")
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
     raise_file_limit(args.streams * 2)
-    answer = " ".join((SENTENCE.split() * args.words)[: args.words])
+    return args, " ".join((SENTENCE.split() * args.words)[: args.words])
+
+
+def main() -> None:
+    args, answer = options(__doc__)
     with fake_endpoint(0.05, args.token_delay, answer) as (base_url, _pid):
         loop = new_event_loop()
         try:
@@ -150,11 +155,19 @@ def main() -> None:
         f"{args.streams} concurrent streams of {args.words} words {args.token_delay * 1000:g} ms"
         f" apart, {args.rounds} rounds; httpx {httpx.__version__}; loop {type(loop).__module__}"
     )
-    floor = statistics.median(found["bare asyncio"])
-    for name, values in found.items():
+    report(found, "bare asyncio")
+
+
+def report(
+    per_word: dict[str, list[float]], floor: str, notes: dict[str, str] | None = None
+) -> None:
+    """A line per way: the median µs of CPU per word, its spread, and the ratio to ``floor``'s."""
+    base = statistics.median(per_word[floor])
+    for name, values in per_word.items():
         median = statistics.median(values)
         spread = f"{min(values):.1f}-{max(values):.1f}"
-        print(f"  {name:38} {median:7.1f} µs CPU per word ({spread})  {median / floor:5.2f}x")
+        note = (notes or {}).get(name, "")
+        print(f"  {name:38} {median:7.1f} µs CPU per word ({spread})  {median / base:5.2f}x{note}")
 
 
 if __name__ == "__main__":
