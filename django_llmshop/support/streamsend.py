@@ -10,7 +10,9 @@ restarted server, ``SCRIPT FLUSH``).
 
 Errors are redis-py's (``ConnectionError``, ``TimeoutError``, ``ResponseError``), as its client
 raised them. A call that fails or is cancelled midway closes the connection (what is left on
-it is unknown); the next call opens a new one. Used where hiredis is installed and the URL is a
+it is unknown); the next call opens a new one. A call whose connection broke (one that was
+open before the call: Redis restarted, or a proxy closed it while idle) is made once more on
+a new connection, as redis-py's client retries. Used where hiredis is installed and the URL is a
 plain TCP one (``redis://``); otherwise :func:`script_caller` gives redis-py's own call.
 """
 
@@ -73,18 +75,25 @@ class ScriptConnection:
     async def _round_trip(self, packed: bytes) -> Any:
         from redis.exceptions import ConnectionError, TimeoutError
 
-        try:
-            if self._writer is None:
-                await self._connect()
-            async with asyncio.timeout(self._timeout):
-                return await self._exchange(packed)
-        except BaseException as exc:
-            self.close()  # whatever is left on the connection is unknown
-            if isinstance(exc, asyncio.TimeoutError):
-                raise TimeoutError("Timeout talking to Redis") from exc
-            if isinstance(exc, OSError | EOFError):
-                raise ConnectionError(f"Error talking to Redis: {exc}") from exc
-            raise
+        while True:
+            fresh = self._writer is None
+            try:
+                if fresh:
+                    await self._connect()
+                async with asyncio.timeout(self._timeout):
+                    return await self._exchange(packed)
+            except BaseException as exc:
+                self.close()  # whatever is left on the connection is unknown
+                if isinstance(exc, asyncio.TimeoutError):  # (an OSError too)
+                    raise TimeoutError("Timeout talking to Redis") from exc
+                if isinstance(exc, OSError | EOFError):
+                    if not fresh:
+                        # A connection that sat idle may have been closed meanwhile (a restart,
+                        # a proxy): once more on a new one. The script may have run before the
+                        # answer was lost; it keeps the first of an event written twice.
+                        continue
+                    raise ConnectionError(f"Error talking to Redis: {exc}") from exc
+                raise
 
     async def _exchange(self, packed: bytes) -> Any:
         reader, writer, parser = self._reader, self._writer, self._parser

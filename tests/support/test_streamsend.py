@@ -88,23 +88,33 @@ def test_an_error_answer_is_raised_and_the_connection_still_serves(url):
     assert asyncio.run(main()) == [b""]
 
 
-def test_a_connection_the_server_closed_is_an_error_then_a_new_one_is_opened(url):
+def test_a_connection_the_server_closed_is_replaced_and_the_call_made_again(url):
     call = caller(url)
     admin = redis.Redis.from_url(url)
+
+    async def connection_id() -> int:
+        return await call._exchange(command(b"CLIENT", b"ID"))
 
     async def main():
         try:
             await call(args((MESSAGE, 1, "token", '"a"')))
-            mine = [c for c in admin.client_list() if c["cmd"] == "evalsha"]
-            assert mine, "the call's connection is listed"
-            admin.client_kill_filter(_id=mine[-1]["id"])
-            with pytest.raises(ConnectionError):
-                await call(args((MESSAGE, 2, "token", '"b"')))
-            return await call(args((MESSAGE, 2, "token", '"b"')))
+            first = await connection_id()
+            admin.client_kill_filter(_id=first)
+            answer = await call(args((MESSAGE, 2, "token", '"b"')))
+            return first, answer, await connection_id()
         finally:
             call.close()
 
-    assert asyncio.run(main()) == [b""]
+    first, answer, second = asyncio.run(main())
+    assert answer == [b""]
+    assert second != first
+    entries = admin.xrange(f"{PREFIX}{MESSAGE}")
+    assert [fields[b"data"] for _id, fields in entries] == [b'"a"', b'"b"']
+
+
+def test_a_server_that_cannot_be_reached_is_a_connection_error():
+    with pytest.raises(ConnectionError):
+        run(caller("redis://127.0.0.1:1/0"), args((MESSAGE, 1, "token", '"a"')))
 
 
 def test_a_refused_password_is_raised(url):
