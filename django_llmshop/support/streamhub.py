@@ -26,10 +26,12 @@ LIVE_MAXLEN = 100_000
 #: fell behind catches up in steps, and the streams it relays get their events meanwhile).
 HUB_BLOCK_MS = 5000
 HUB_READ_COUNT = 5000
-#: Shortest time between the starts of two of the hub's reads: events that come meanwhile are
-#: read together (without it, a steady trickle of events makes a read per event); a read that
-#: waited is not held back. A token waits half of it on average.
+#: After a read that took at least ``HUB_BUSY_READ`` events (a busy hub), the next one starts no
+#: sooner than ``HUB_MIN_ROUND_SECONDS`` after it: events that come meanwhile are read together
+#: (without it, a steady stream of events makes a read per event or two). A read that waited,
+#: or that took a few events, is not held back: a quiet hub's tokens wait for no round.
 HUB_MIN_ROUND_SECONDS = 0.002
+HUB_BUSY_READ = 8
 
 #: Reads a reply's own stream: ``(message_id, after)`` to its events numbered above ``after``.
 ReadBacklog = Callable[[int, int], Awaitable[list[Any]]]
@@ -145,9 +147,9 @@ class RedisStreamHub:
                 reply = await self._reader.xread(
                     {LIVE_KEY: self._cursor}, count=HUB_READ_COUNT, block=HUB_BLOCK_MS
                 )
-                self._hand_out(reply)
+                read = self._hand_out(reply)
                 rest = HUB_MIN_ROUND_SECONDS - (time.monotonic() - started)
-                if rest > 0:
+                if read >= HUB_BUSY_READ and rest > 0:
                     await asyncio.sleep(rest)  # more events gather for the next read
         except (RedisError, OSError) as exc:
             for subs in list(self._subscriptions.values()):
@@ -161,13 +163,16 @@ class RedisStreamHub:
             if self._subscriptions:  # a stream subscribed while the connection was closing
                 self._task = asyncio.get_running_loop().create_task(self._run())
 
-    def _hand_out(self, reply: Any) -> None:
-        """Each relayed reply's events to its subscribers, together; other replies' skipped."""
+    def _hand_out(self, reply: Any) -> int:
+        """Each relayed reply's events to its subscribers, together; other replies' skipped.
+        How many events the read took."""
         found: dict[int, list[Any]] = {}
+        read = 0
         # RESP2 gives a list of [key, entries]; RESP3 a map of key to entries.
         for entries in reply.values() if isinstance(reply, dict) else (e for _, e in reply or ()):
             if entries:
                 self._cursor = entries[-1][0].decode()
+                read += len(entries)
             for _entry_id, fields in entries:
                 message_id, seq, kind, data = _live_fields(fields)
                 if message_id in self._subscriptions:
@@ -176,6 +181,7 @@ class RedisStreamHub:
         for message_id, events in found.items():
             for sub in list(self._subscriptions.get(message_id, ())):
                 self._offer(sub, events)
+        return read
 
     def _offer(self, sub: Subscription, events: list[Any]) -> None:
         """Hand ``events`` to ``sub``; after a gap (the live stream was trimmed past a hub that

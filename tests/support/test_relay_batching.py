@@ -78,3 +78,42 @@ def test_a_gap_in_the_numbers_is_noticed_and_repeats_are_not_gaps():
     assert _follows(3, [token(2, "b"), token(3, "c"), token(4, "d")])
     assert not _follows(0, [token(2, "b")])
     assert not _follows(1, [token(2, "b"), token(4, "d")])
+
+
+def test_a_busy_hub_waits_a_round_before_its_next_read_and_a_quiet_one_does_not(monkeypatch):
+    from django_llmshop.support import streamhub
+
+    def entries(count: int, first: int) -> list[tuple[bytes, list[bytes]]]:
+        fields = [b"m", b"7", b"s", b"", b"k", b"token", b"d", b'"w"']
+        return [
+            (f"{seq}-0".encode(), [*fields[:3], str(seq).encode(), *fields[4:]])
+            for seq in range(first, first + count)
+        ]
+
+    busy = streamhub.HUB_BUSY_READ
+    replies = [entries(2, 1), entries(busy, 3), entries(1, 3 + busy)]
+    hub = streamhub.RedisStreamHub("redis://127.0.0.1:9/0", None, StreamEvent)
+
+    class Reader:
+        async def xread(self, *args, **kwargs):
+            if replies:
+                return [[streamhub.LIVE_KEY.encode(), replies.pop(0)]]
+            hub._subscriptions.clear()  # the last stream has gone: the hub stops
+            return []
+
+        async def aclose(self):
+            pass
+
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    hub._reader = Reader()
+    subscription = Subscription(7, 0)
+    hub._subscriptions[7] = {subscription}
+    monkeypatch.setattr(streamhub.asyncio, "sleep", sleep)
+    asyncio.run(hub._run())
+    assert len(slept) == 1  # after the busy read only
+    assert 0 < slept[0] <= streamhub.HUB_MIN_ROUND_SECONDS
+    assert [event.seq for event in subscription._pending] == list(range(1, 4 + busy))
