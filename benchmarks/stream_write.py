@@ -76,15 +76,8 @@ def main() -> None:
     streambuffer: Any = buffer_module
     own_connection = streamsend.script_caller
 
-    def through_client(
-        url: str, script: str, options: dict[str, Any], client: Any
-    ) -> Callable[[Sequence[Any]], Any]:
-        registered = client.register_script(script)
-
-        async def call(batch: Sequence[Any]) -> Any:
-            return await registered(args=list(batch))
-
-        return call
+    def through_client(url: str, script: str, options: dict[str, Any], client: Any) -> Any:
+        return streamsend.client_call(client, script)
 
     ways: dict[str, Any] = {
         "reading only": None,

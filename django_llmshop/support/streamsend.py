@@ -47,6 +47,9 @@ class ScriptConnection:
     """Calls one Lua script on a connection of its own (one call at a time)."""
 
     def __init__(self, script: str, options: dict[str, Any]) -> None:
+        from redis import exceptions  # redis is an extra: imported once it is used
+
+        self._errors = exceptions
         self._script = script.encode()
         self._sha = hashlib.sha1(self._script, usedforsecurity=False).hexdigest().encode()
         self._host = options.get("host") or "localhost"
@@ -63,18 +66,19 @@ class ScriptConnection:
     async def __call__(self, args: Sequence[Any]) -> Any:
         call = command(b"EVALSHA", self._sha, b"0", *map(_encoded, args))
         answer = await self._round_trip(call)
-        if _is_error(answer) and str(answer).startswith("NOSCRIPT"):
+        if self._is_error(answer) and str(answer).startswith("NOSCRIPT"):
             loaded = await self._round_trip(command(b"SCRIPT", b"LOAD", self._script))
-            if _is_error(loaded):
+            if self._is_error(loaded):
                 raise loaded
             answer = await self._round_trip(call)
-        if _is_error(answer):
+        if self._is_error(answer):
             raise answer
         return answer
 
-    async def _round_trip(self, packed: bytes) -> Any:
-        from redis.exceptions import ConnectionError, TimeoutError
+    def _is_error(self, answer: Any) -> bool:
+        return isinstance(answer, self._errors.ResponseError)
 
+    async def _round_trip(self, packed: bytes) -> Any:
         while True:
             fresh = self._writer is None
             try:
@@ -85,14 +89,14 @@ class ScriptConnection:
             except BaseException as exc:
                 self.close()  # whatever is left on the connection is unknown
                 if isinstance(exc, asyncio.TimeoutError):  # (an OSError too)
-                    raise TimeoutError("Timeout talking to Redis") from exc
+                    raise self._errors.TimeoutError("Timeout talking to Redis") from exc
                 if isinstance(exc, OSError | EOFError):
                     if not fresh:
                         # A connection that sat idle may have been closed meanwhile (a restart,
                         # a proxy): once more on a new one. The script may have run before the
                         # answer was lost; it keeps the first of an event written twice.
                         continue
-                    raise ConnectionError(f"Error talking to Redis: {exc}") from exc
+                    raise self._errors.ConnectionError(f"Error talking to Redis: {exc}") from exc
                 raise
 
     async def _exchange(self, packed: bytes) -> Any:
@@ -109,11 +113,10 @@ class ScriptConnection:
 
     async def _connect(self) -> None:
         import hiredis
-        from redis.exceptions import ResponseError
 
         async with asyncio.timeout(self._connect_timeout):
             self._reader, self._writer = await asyncio.open_connection(self._host, self._port)
-            self._parser = hiredis.Reader(replyError=ResponseError)
+            self._parser = hiredis.Reader(replyError=self._errors.ResponseError)
             hello = []
             if self._password is not None:
                 names = [self._username] if self._username else []
@@ -122,19 +125,13 @@ class ScriptConnection:
                 hello.append(command(b"SELECT", _encoded(self._db)))
             for each in hello:
                 answer = await self._exchange(each)
-                if _is_error(answer):
+                if self._is_error(answer):
                     raise answer
 
     def close(self) -> None:
         if self._writer is not None:
             self._writer.close()
         self._reader = self._writer = self._parser = None
-
-
-def _is_error(answer: Any) -> bool:
-    from redis.exceptions import ResponseError
-
-    return isinstance(answer, ResponseError)
 
 
 def script_caller(url: str, script: str, options: dict[str, Any], client: Any) -> ScriptCall:
@@ -146,10 +143,16 @@ def script_caller(url: str, script: str, options: dict[str, Any], client: Any) -
     pool = redis.asyncio.BlockingConnectionPool.from_url(url, **options)
     has_hiredis = importlib.util.find_spec("hiredis") is not None
     if not has_hiredis or pool.connection_class is not redis.asyncio.Connection:
-        registered = client.register_script(script)
-
-        async def through_client(args: Sequence[Any]) -> Any:
-            return await registered(args=list(args))
-
-        return through_client
+        return client_call(client, script)
     return ScriptConnection(script, {**pool.connection_kwargs})
+
+
+def client_call(client: Any, script: str) -> ScriptCall:
+    """Calls of ``script`` through ``client``, a ``redis.asyncio`` client (its pool, timeouts
+    and retries)."""
+    registered = client.register_script(script)
+
+    async def through_client(args: Sequence[Any]) -> Any:
+        return await registered(args=list(args))
+
+    return through_client
